@@ -1,0 +1,21 @@
+//! Where Offboard keeps its runs on this computer.
+
+use std::path::PathBuf;
+
+/// The app's identifier, shared with `tauri.conf.json` so the CLI and the window use one folder.
+pub const APP_IDENTIFIER: &str = "com.offboard.desktop";
+
+/// Folder holding one sub-folder per run: `OFFBOARD_DATA_DIR` if set, else the OS data folder.
+pub fn runs_dir() -> PathBuf {
+    data_dir().join("runs")
+}
+
+/// The app's data folder: `OFFBOARD_DATA_DIR` if set, else `<OS data dir>/com.offboard.desktop`.
+pub fn data_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("OFFBOARD_DATA_DIR").filter(|d| !d.is_empty()) {
+        return PathBuf::from(dir);
+    }
+    dirs::data_dir()
+        .unwrap_or_else(|| PathBuf::from("."))
+        .join(APP_IDENTIFIER)
+}

@@ -1,0 +1,1 @@
+//! The deletion engine: pacing, retries, outcomes, events, journal and results.
