@@ -1,1 +1,72 @@
-//! The deletion engine: pacing, retries, outcomes, events, journal and results.
+//! The deletion engine: pacing, retries, outcomes, events, journal and results (DESIGN.md §5).
+
+mod control;
+mod engine;
+mod events;
+mod journal;
+mod outcome;
+mod pace;
+mod plan;
+mod preflight;
+mod results;
+mod retry;
+mod runs;
+
+#[cfg(test)]
+mod tests;
+#[cfg(test)]
+mod tests_engine;
+
+pub use control::{ControlState, RunControl};
+pub use engine::{execute, RunOptions, RunReport};
+pub use events::{no_events, Event, EventSink, RunStatus};
+pub use journal::{
+    read_plan, read_state, JournalState, Record, JOURNAL_FILE, PLAN_FILE, RESULTS_FILE,
+};
+pub use outcome::{Counters, Outcome, RowOutcome};
+pub use pace::{PaceSettings, DEFAULT_IN_FLIGHT, DEFAULT_RATE, MAX_IN_FLIGHT, MAX_RATE, MIN_RATE};
+pub use plan::{Plan, PlanRow};
+pub use preflight::{preflight, Lookup, PreflightReport, PreflightRow, Presence};
+pub use results::{count, final_outcomes, neutralise, write_results, RESULTS_HEADER};
+pub use retry::{backoff_delay, decide, RetrySettings, RowAttempts, Step};
+pub use runs::{list_runs, Run, RunSummaryInfo};
+
+use std::path::PathBuf;
+
+/// What can stop a run from starting or going on, in words for an admin.
+#[derive(Debug, thiserror::Error)]
+pub enum SweepError {
+    /// The journal could not be written or read: the run stops rather than act unrecorded.
+    #[error("Could not write the run's journal at {path}: {source}. Nothing more was sent; free some disk space or choose another folder, then resume the run.")]
+    Journal {
+        /// The file or folder.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// Another Offboard process holds this run.
+    #[error("This run ({0}) is already running in another Offboard window or terminal.")]
+    RunBusy(PathBuf),
+    /// The folder is not a run.
+    #[error("{0} is not an Offboard run folder (it has no plan.json). Give a run id from `offboard runs` or the run's folder.")]
+    NotARun(PathBuf),
+    /// plan.json is damaged.
+    #[error("The run's plan at {path} is damaged ({detail}); this run cannot be resumed.")]
+    BadPlan {
+        /// The file.
+        path: PathBuf,
+        /// What was wrong.
+        detail: String,
+    },
+    /// The results file could not be written.
+    #[error("Could not write the results file {path}: {detail}")]
+    Results {
+        /// The file.
+        path: PathBuf,
+        /// What went wrong.
+        detail: String,
+    },
+    /// The pace settings are out of range.
+    #[error("{0}")]
+    Pace(String),
+}

@@ -1,0 +1,433 @@
+//! The worker loop: takes planned rows, paces and sends removals, journals intent and outcome,
+//! and streams events, until every row is decided or the run is stopped.
+
+use super::control::{ControlState, RunControl};
+use super::events::{Event, EventSink, RunStatus};
+use super::journal::{Journal, JournalState, Record, RESULTS_FILE};
+use super::outcome::{now_rfc3339, Counters, Outcome, RowOutcome};
+use super::pace::Pacer;
+use super::plan::Plan;
+use super::results::{count, final_outcomes, write_results};
+use super::retry::{decide, RetrySettings, RowAttempts, Step};
+use super::runs::Run;
+use super::SweepError;
+use crate::atlassian::Remover;
+use std::collections::{HashMap, VecDeque};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use tokio::sync::watch;
+use tokio::time::Instant;
+
+/// What the layer above learned before starting.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    /// The signed-in account (from `myself`): never removed, whatever the plan says.
+    pub caller_account_id: String,
+}
+
+/// How a session of a run ended.
+#[derive(Debug, Clone)]
+pub struct RunReport {
+    /// Why it ended.
+    pub status: RunStatus,
+    /// Every plan row counted once.
+    pub counters: Counters,
+    /// One outcome per plan row, in plan order.
+    pub outcomes: Vec<RowOutcome>,
+    /// The results CSV written in the run's folder.
+    pub results_path: PathBuf,
+    /// The run's folder.
+    pub dir: PathBuf,
+    /// Words for the admin about how it ended.
+    pub message: String,
+}
+
+struct Shared<R> {
+    remover: Arc<R>,
+    plan: Plan,
+    journal: Journal,
+    state: Mutex<JournalState>,
+    events: EventSink,
+    control: RunControl,
+    pacer: Pacer,
+    retry: RetrySettings,
+    queue: Mutex<VecDeque<(usize, bool)>>,
+    // Set once the run must end early (rejected credentials, journal failure).
+    halt: watch::Sender<bool>,
+    fatal: Mutex<Option<String>>,
+    journal_error: Mutex<Option<SweepError>>,
+    last_error: Mutex<HashMap<usize, (Option<u16>, String)>>,
+    started: Instant,
+    decided_now: AtomicU64,
+}
+
+impl<R: Remover> Shared<R> {
+    fn record(&self, record: Record) -> Result<(), ()> {
+        if let Err(e) = self.journal.append(&record) {
+            self.journal_error
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .get_or_insert(e);
+            self.halt.send_replace(true);
+            return Err(());
+        }
+        self.state
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .apply(&record);
+        Ok(())
+    }
+
+    fn halted(&self) -> bool {
+        *self.halt.borrow() || self.control.state() == ControlState::Stopped
+    }
+
+    async fn interrupted(&self) {
+        let mut halt = self.halt.subscribe();
+        tokio::select! {
+            _ = halt.wait_for(|h| *h) => {}
+            _ = self.control.stopped() => {}
+        }
+    }
+
+    fn emit(&self, event: Event) {
+        (self.events)(event);
+    }
+
+    fn decided(&self, outcome: RowOutcome) -> Result<(), ()> {
+        let event = Event::Row {
+            row: outcome.row,
+            account_id: outcome.account_id.clone(),
+            outcome: outcome.outcome,
+            http_status: outcome.http_status,
+            message: outcome.message.clone(),
+        };
+        self.record(Record::Outcome(outcome))?;
+        self.emit(event);
+        self.progress();
+        Ok(())
+    }
+
+    fn progress(&self) {
+        let (counters, done) = {
+            let state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+            let mut c = Counters::default();
+            state.decided.values().for_each(|o| c.add(o.outcome));
+            (c, state.decided.len() as u64)
+        };
+        let total = self.plan.rows.len() as u64;
+        let now_done = self.decided_now.load(Ordering::Relaxed);
+        let elapsed = self.started.elapsed().as_secs_f64();
+        let eta_secs = (now_done > 0 && elapsed > 0.0)
+            .then(|| (total - done) as f64 * elapsed / now_done as f64);
+        self.emit(Event::Progress {
+            counters,
+            done,
+            total,
+            eta_secs,
+        });
+    }
+}
+
+/// Runs (or resumes) `run` until every row is decided, the admin stops it, or the site rejects
+/// the credentials. Every request is preceded by an intent record and followed by its outcome
+/// record in the journal; results are written to the run's folder at the end.
+pub async fn execute<R: Remover>(
+    remover: Arc<R>,
+    run: Run,
+    options: RunOptions,
+    control: RunControl,
+    events: EventSink,
+) -> Result<RunReport, SweepError> {
+    let Run {
+        dir,
+        plan,
+        journal,
+        state,
+    } = run;
+    plan.pace.validated().map_err(SweepError::Pace)?;
+    let resumed = state.sessions > 0;
+    let already_decided = state.decided.len() as u64;
+    let in_flight = plan.pace.max_in_flight;
+    let shared = Arc::new(Shared {
+        remover,
+        pacer: Pacer::new(plan.pace.max_rate),
+        retry: plan.retry,
+        journal,
+        state: Mutex::new(state),
+        events,
+        control,
+        queue: Mutex::new(VecDeque::new()),
+        halt: watch::Sender::new(false),
+        fatal: Mutex::new(None),
+        journal_error: Mutex::new(None),
+        last_error: Mutex::new(HashMap::new()),
+        started: Instant::now(),
+        decided_now: AtomicU64::new(0),
+        plan,
+    });
+    let caller = options.caller_account_id;
+    let _ = shared.record(Record::Session {
+        at: now_rfc3339(),
+        caller_account_id: caller.clone(),
+        resumed,
+    });
+    shared.emit(Event::Started {
+        run_id: shared.plan.run_id.clone(),
+        total: shared.plan.rows.len() as u64,
+        already_decided,
+    });
+
+    // Protected rows are decided before any request, so nothing below can reach them.
+    let pending: Vec<(usize, bool)> = {
+        let state = shared.state.lock().unwrap_or_else(|p| p.into_inner());
+        (0..shared.plan.rows.len())
+            .filter(|i| !state.decided.contains_key(i))
+            .map(|i| (i, state.in_doubt.contains(&i)))
+            .collect()
+    };
+    for (i, in_doubt) in pending {
+        let row = &shared.plan.rows[i];
+        match shared.plan.protection(row, &caller) {
+            Some(reason) if !shared.halted() => {
+                let skip = RowOutcome {
+                    row: i,
+                    account_id: row.account_id.clone(),
+                    outcome: Outcome::Skipped,
+                    http_status: None,
+                    message: reason,
+                    finished_at: now_rfc3339(),
+                };
+                let _ = shared.decided(skip);
+            }
+            Some(_) => {}
+            None => shared
+                .queue
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .push_back((i, in_doubt)),
+        }
+    }
+
+    let pause_reporter = tokio::spawn(report_pauses(
+        shared.control.subscribe(),
+        shared.events.clone(),
+    ));
+    let mut workers = tokio::task::JoinSet::new();
+    for _ in 0..in_flight {
+        workers.spawn(worker(shared.clone()));
+    }
+    while workers.join_next().await.is_some() {}
+    pause_reporter.abort();
+
+    finish(shared, dir)
+}
+
+async fn report_pauses(mut rx: watch::Receiver<ControlState>, events: EventSink) {
+    while rx.changed().await.is_ok() {
+        let state = *rx.borrow_and_update();
+        match state {
+            ControlState::Paused => events(Event::Paused { paused: true }),
+            ControlState::Running => events(Event::Paused { paused: false }),
+            ControlState::Stopped => return,
+        }
+    }
+}
+
+async fn worker<R: Remover>(shared: Arc<Shared<R>>) {
+    loop {
+        if shared.halted() || !shared.control.wait_runnable().await || shared.halted() {
+            return;
+        }
+        let next = shared
+            .queue
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .pop_front();
+        let Some((row, in_doubt)) = next else { return };
+        process_row(&shared, row, in_doubt).await;
+    }
+}
+
+async fn process_row<R: Remover>(shared: &Shared<R>, row: usize, in_doubt: bool) {
+    let account_id = shared.plan.rows[row].account_id.clone();
+    let mut attempts = RowAttempts {
+        maybe_applied: in_doubt,
+        ..RowAttempts::default()
+    };
+    loop {
+        // A pause holds the row here; a stop or a halt during the wait leaves it undecided.
+        if !shared.control.wait_runnable().await {
+            return;
+        }
+        tokio::select! {
+            _ = shared.pacer.acquire() => {}
+            _ = shared.interrupted() => return,
+        }
+        if shared.halted() {
+            return;
+        }
+        attempts.sent += 1;
+        let intent = Record::Intent {
+            row,
+            account_id: account_id.clone(),
+            attempt: attempts.sent,
+            at: now_rfc3339(),
+        };
+        if shared.record(intent).is_err() {
+            return;
+        }
+        let verdict = shared.remover.remove_user(&account_id).await;
+        let jitter = rand::random_range(0.7..=1.3);
+        match decide(&verdict, &mut attempts, &shared.retry, jitter) {
+            Step::Decide {
+                outcome,
+                http_status,
+                message,
+            } => {
+                if let Some(rate) = shared.pacer.on_success() {
+                    shared.emit(Event::Pace { rate_per_sec: rate });
+                }
+                shared.decided_now.fetch_add(1, Ordering::Relaxed);
+                let decided = RowOutcome {
+                    row,
+                    account_id,
+                    outcome,
+                    http_status,
+                    message,
+                    finished_at: now_rfc3339(),
+                };
+                let _ = shared.decided(decided);
+                return;
+            }
+            Step::StopRun {
+                http_status,
+                message,
+            } => {
+                let note = format!(
+                    "{message}. The run stopped at once; resume it once the credentials work."
+                );
+                shared
+                    .fatal
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .get_or_insert(note.clone());
+                shared
+                    .last_error
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .insert(row, (Some(http_status), note));
+                shared.halt.send_replace(true);
+                return;
+            }
+            Step::Retry {
+                delay,
+                throttle,
+                reason,
+            } => {
+                if let Some((wait, why, status)) = throttle {
+                    shared.emit(Event::Throttled {
+                        wait_ms: wait.as_millis() as u64,
+                        reason: why,
+                        status,
+                    });
+                    if let Some(rate) = shared.pacer.throttle(wait) {
+                        shared.emit(Event::Pace { rate_per_sec: rate });
+                    }
+                }
+                let last = (
+                    verdict.http_status(),
+                    format!("{reason}; not confirmed, resume the run to settle it"),
+                );
+                shared
+                    .last_error
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .insert(row, last);
+                shared.emit(Event::Retrying {
+                    row,
+                    attempt: attempts.sent,
+                    delay_ms: delay.as_millis() as u64,
+                    reason,
+                });
+                tokio::select! {
+                    _ = tokio::time::sleep(delay) => {}
+                    _ = shared.interrupted() => return,
+                }
+            }
+        }
+    }
+}
+
+fn finish<R: Remover>(shared: Arc<Shared<R>>, dir: PathBuf) -> Result<RunReport, SweepError> {
+    if let Some(e) = shared
+        .journal_error
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .take()
+    {
+        return Err(e);
+    }
+    let mut outcomes = {
+        let state = shared.state.lock().unwrap_or_else(|p| p.into_inner());
+        final_outcomes(&shared.plan, &state)
+    };
+    // Undecided rows carry the last error this session saw, which says more than "not confirmed".
+    let last_error = shared.last_error.lock().unwrap_or_else(|p| p.into_inner());
+    for o in outcomes.iter_mut().filter(|o| o.finished_at.is_empty()) {
+        if let Some((status, message)) = last_error.get(&o.row) {
+            o.outcome = Outcome::Failed;
+            o.http_status = *status;
+            o.message = message.clone();
+        }
+    }
+    let counters = count(&outcomes);
+    let fatal = shared
+        .fatal
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .clone();
+    let (status, message) = match fatal {
+        Some(message) => (RunStatus::CredentialsRejected, message),
+        None if counters.failed + counters.not_attempted > 0
+            && shared.control.state() == ControlState::Stopped =>
+        {
+            (
+                RunStatus::Stopped,
+                "Stopped. Rows not yet tried are listed as not attempted; resume the run to go on."
+                    .into(),
+            )
+        }
+        None => (RunStatus::Completed, "Every row is decided.".into()),
+    };
+    shared
+        .record(Record::Finished {
+            at: now_rfc3339(),
+            status,
+            counters,
+        })
+        .map_err(|()| {
+            shared
+                .journal_error
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .take()
+                .expect("record failed with an error")
+        })?;
+    let results_path = dir.join(RESULTS_FILE);
+    write_results(&results_path, &shared.plan, &outcomes)?;
+    shared.emit(Event::Finished {
+        status,
+        counters,
+        message: message.clone(),
+    });
+    Ok(RunReport {
+        status,
+        counters,
+        outcomes,
+        results_path,
+        dir,
+        message,
+    })
+}

@@ -1,0 +1,113 @@
+//! The one outcome every planned row ends in, and the counters over them.
+
+use serde::{Deserialize, Serialize};
+
+/// The final outcome of one row (DESIGN.md §5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// The user was removed from the site (204, or 404 after an earlier attempt that may have worked).
+    Removed,
+    /// The user was not on the site (404 on the first attempt).
+    AlreadyGone,
+    /// Atlassian refused (400), with its message.
+    CannotRemove,
+    /// Offboard did not try: a protected row (you, an admin), with the reason.
+    Skipped,
+    /// Tries used up, or the run stopped on rejected credentials; the last error is kept.
+    Failed,
+    /// The run stopped before this row was tried.
+    NotAttempted,
+}
+
+impl Outcome {
+    /// The name used in results files and summaries.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Removed => "removed",
+            Outcome::AlreadyGone => "already_gone",
+            Outcome::CannotRemove => "cannot_remove",
+            Outcome::Skipped => "skipped",
+            Outcome::Failed => "failed",
+            Outcome::NotAttempted => "not_attempted",
+        }
+    }
+}
+
+/// One row's decision, as journalled and reported.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RowOutcome {
+    /// Index of the row in the plan.
+    pub row: usize,
+    /// The account id.
+    pub account_id: String,
+    /// What happened.
+    pub outcome: Outcome,
+    /// The last HTTP status seen, if any.
+    pub http_status: Option<u16>,
+    /// Atlassian's message or Offboard's reason, in words.
+    pub message: String,
+    /// When the decision was made (RFC 3339, UTC).
+    pub finished_at: String,
+}
+
+/// How many rows ended in each outcome.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Counters {
+    /// Rows removed.
+    pub removed: u64,
+    /// Rows already gone.
+    pub already_gone: u64,
+    /// Rows Atlassian refused.
+    pub cannot_remove: u64,
+    /// Protected rows not tried.
+    pub skipped: u64,
+    /// Rows that failed.
+    pub failed: u64,
+    /// Rows the run never reached.
+    pub not_attempted: u64,
+}
+
+impl Counters {
+    /// Counts one more row with this outcome.
+    pub fn add(&mut self, outcome: Outcome) {
+        match outcome {
+            Outcome::Removed => self.removed += 1,
+            Outcome::AlreadyGone => self.already_gone += 1,
+            Outcome::CannotRemove => self.cannot_remove += 1,
+            Outcome::Skipped => self.skipped += 1,
+            Outcome::Failed => self.failed += 1,
+            Outcome::NotAttempted => self.not_attempted += 1,
+        }
+    }
+
+    /// Rows with any outcome.
+    pub fn total(&self) -> u64 {
+        self.removed
+            + self.already_gone
+            + self.cannot_remove
+            + self.skipped
+            + self.failed
+            + self.not_attempted
+    }
+
+    /// The one-line summary the CLI prints at the end.
+    pub fn summary_line(&self) -> String {
+        format!(
+            "removed={} already_gone={} cannot_remove={} skipped={} failed={} not_attempted={}",
+            self.removed,
+            self.already_gone,
+            self.cannot_remove,
+            self.skipped,
+            self.failed,
+            self.not_attempted
+        )
+    }
+}
+
+/// The current time as RFC 3339 UTC text, for journal and results.
+pub fn now_rfc3339() -> String {
+    time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}

@@ -1,0 +1,158 @@
+//! Pacing: a token bucket shared by every worker, a site-wide pause when Atlassian asks for one,
+//! and additive-increase / multiplicative-decrease of the rate around it.
+
+use std::sync::Mutex;
+use std::time::Duration;
+use tokio::time::Instant;
+
+/// Requests per second by default: well under Atlassian's documented 50/s for DELETE, which
+/// every app and token on the site shares.
+pub const DEFAULT_RATE: f64 = 20.0;
+/// The highest pace a user may choose: Atlassian's documented steady DELETE rate.
+pub const MAX_RATE: f64 = 50.0;
+/// Requests in flight by default.
+pub const DEFAULT_IN_FLIGHT: usize = 8;
+/// The most requests in flight a user may choose.
+pub const MAX_IN_FLIGHT: usize = 32;
+/// The pace never drops below this, however many 429s come.
+pub const MIN_RATE: f64 = 0.5;
+/// How much the pace climbs back per quiet second after a slow-down.
+const INCREASE_PER_SEC: f64 = 1.0;
+
+/// The pace a run may use.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PaceSettings {
+    /// Top pace in requests per second (at most [`MAX_RATE`]).
+    pub max_rate: f64,
+    /// Most requests in flight at once (at most [`MAX_IN_FLIGHT`]).
+    pub max_in_flight: usize,
+}
+
+impl Default for PaceSettings {
+    fn default() -> Self {
+        PaceSettings {
+            max_rate: DEFAULT_RATE,
+            max_in_flight: DEFAULT_IN_FLIGHT,
+        }
+    }
+}
+
+impl PaceSettings {
+    /// Checks the values against the allowed ranges; the error says what is allowed.
+    pub fn validated(self) -> Result<Self, String> {
+        if !(self.max_rate.is_finite() && self.max_rate >= MIN_RATE && self.max_rate <= MAX_RATE) {
+            return Err(format!(
+                "The pace must be between {MIN_RATE} and {MAX_RATE} requests per second (Atlassian's documented limit for removing users); got {}.",
+                self.max_rate
+            ));
+        }
+        if self.max_in_flight == 0 || self.max_in_flight > MAX_IN_FLIGHT {
+            return Err(format!(
+                "Requests in flight must be between 1 and {MAX_IN_FLIGHT}; got {}.",
+                self.max_in_flight
+            ));
+        }
+        Ok(self)
+    }
+}
+
+#[derive(Debug)]
+struct State {
+    rate: f64,
+    tokens: f64,
+    last_refill: Instant,
+    paused_until: Instant,
+    // No increase before this instant: a slow-down holds for a quiet second after its pause.
+    hold_until: Instant,
+}
+
+/// The shared pacer: call [`Pacer::acquire`] before each request.
+#[derive(Debug)]
+pub struct Pacer {
+    max_rate: f64,
+    state: Mutex<State>,
+}
+
+impl Pacer {
+    /// A pacer starting at `max_rate`, with a bucket of one token so requests are spread evenly
+    /// rather than sent in bursts that would drain the site's shared bucket.
+    pub fn new(max_rate: f64) -> Self {
+        let now = Instant::now();
+        Pacer {
+            max_rate,
+            state: Mutex::new(State {
+                rate: max_rate,
+                tokens: 1.0,
+                last_refill: now,
+                paused_until: now,
+                hold_until: now,
+            }),
+        }
+    }
+
+    /// Waits until a request may be sent: after any site-wide pause and for a token.
+    pub async fn acquire(&self) {
+        loop {
+            let wait = {
+                let mut s = self.lock();
+                let now = Instant::now();
+                if now < s.paused_until {
+                    s.paused_until - now
+                } else {
+                    let refill_from = s.last_refill.max(s.paused_until);
+                    let elapsed = now.saturating_duration_since(refill_from).as_secs_f64();
+                    s.tokens = (s.tokens + elapsed * s.rate).min(1.0);
+                    s.last_refill = now;
+                    if s.tokens >= 1.0 {
+                        s.tokens -= 1.0;
+                        return;
+                    }
+                    Duration::from_secs_f64((1.0 - s.tokens) / s.rate)
+                }
+            };
+            tokio::time::sleep(wait).await;
+        }
+    }
+
+    /// The site asked us to wait: every worker pauses for `wait`, and the pace halves once per
+    /// slow-down (several 429s from one burst count as one). Returns the new pace if it changed.
+    pub fn throttle(&self, wait: Duration) -> Option<f64> {
+        let mut s = self.lock();
+        let now = Instant::now();
+        let new_episode = now >= s.paused_until;
+        let until = now + wait;
+        if until > s.paused_until {
+            s.paused_until = until;
+        }
+        // One request may go when the pause ends; the bucket refills from there, not from now.
+        s.tokens = 1.0;
+        s.hold_until = s.paused_until + Duration::from_secs(1);
+        if new_episode {
+            let old = s.rate;
+            s.rate = (s.rate / 2.0).max(MIN_RATE);
+            if s.rate != old {
+                return Some(s.rate);
+            }
+        }
+        None
+    }
+
+    /// A request went through: once a second without slow-downs has passed, the pace climbs back
+    /// by one request per second, up to the user's maximum. Returns the new pace if it changed.
+    pub fn on_success(&self) -> Option<f64> {
+        let mut s = self.lock();
+        let now = Instant::now();
+        if s.rate >= self.max_rate || now < s.hold_until {
+            return None;
+        }
+        s.rate = (s.rate + INCREASE_PER_SEC).min(self.max_rate);
+        // The next step waits another second, so the pace climbs at most one request/s per second.
+        s.hold_until = now + Duration::from_secs(1);
+        Some(s.rate)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        // A panic while holding this lock leaves plain numbers behind: safe to keep using.
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}

@@ -1,0 +1,150 @@
+//! The dry run: look every planned account up in bulk and report what a run would meet,
+//! without changing anything on the site.
+
+use super::plan::Plan;
+use crate::atlassian::{AtlassianError, SiteClient, SiteUser};
+use serde::Serialize;
+use std::collections::HashMap;
+use std::future::Future;
+use std::time::Duration;
+
+/// Ids per lookup call; the client splits further if the site needs it.
+const CHUNK: usize = 200;
+/// Rate-limit waits tolerated per chunk before the dry run gives up.
+const MAX_WAITS: u32 = 10;
+
+/// Bulk user lookup, as the dry run needs it. `SiteClient` is the real one.
+pub trait Lookup: Send + Sync {
+    /// The users among `ids` that exist on the site.
+    fn lookup(
+        &self,
+        ids: &[String],
+    ) -> impl Future<Output = Result<Vec<SiteUser>, AtlassianError>> + Send;
+}
+
+impl Lookup for SiteClient {
+    async fn lookup(&self, ids: &[String]) -> Result<Vec<SiteUser>, AtlassianError> {
+        self.users_bulk(ids).await
+    }
+}
+
+/// What the site says about one planned account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Presence {
+    /// An ordinary account on the site: a run would remove it.
+    Exists,
+    /// Not on the site: a run would report it already gone.
+    AlreadyGone,
+    /// An app (bot) account: Atlassian refuses to remove these.
+    AppAccount,
+    /// A Jira Service Management customer account.
+    CustomerAccount,
+    /// A row Offboard will not touch (you, or a locked admin).
+    Protected,
+}
+
+/// One planned row in the dry run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PreflightRow {
+    /// Row index in the plan.
+    pub row: usize,
+    /// The account id.
+    pub account_id: String,
+    /// What the site says.
+    pub presence: Presence,
+    /// Display name on the site, or the protection reason.
+    pub detail: String,
+}
+
+/// The dry run's findings.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct PreflightReport {
+    /// One entry per plan row.
+    pub rows: Vec<PreflightRow>,
+    /// Accounts a run would remove.
+    pub exists: u64,
+    /// Accounts already gone.
+    pub already_gone: u64,
+    /// App accounts.
+    pub app_accounts: u64,
+    /// Customer accounts.
+    pub customer_accounts: u64,
+    /// Protected rows.
+    pub protected: u64,
+}
+
+/// Looks every unprotected row up (GET only) and classifies it. Rate limits are waited out.
+pub async fn preflight<L: Lookup>(
+    lookup: &L,
+    plan: &Plan,
+    caller_account_id: &str,
+) -> Result<PreflightReport, AtlassianError> {
+    let mut report = PreflightReport::default();
+    let mut to_look: Vec<(usize, &str)> = Vec::new();
+    let mut protected = HashMap::new();
+    for (i, row) in plan.rows.iter().enumerate() {
+        match plan.protection(row, caller_account_id) {
+            Some(reason) => {
+                protected.insert(i, reason);
+            }
+            None => to_look.push((i, &row.account_id)),
+        }
+    }
+    let mut found: HashMap<String, SiteUser> = HashMap::new();
+    for chunk in to_look.chunks(CHUNK) {
+        let ids: Vec<String> = chunk.iter().map(|(_, id)| (*id).to_owned()).collect();
+        for user in lookup_with_waits(lookup, &ids).await? {
+            found.insert(user.account_id.clone(), user);
+        }
+    }
+    for (i, row) in plan.rows.iter().enumerate() {
+        let (presence, detail) = if let Some(reason) = protected.remove(&i) {
+            (Presence::Protected, reason)
+        } else {
+            match found.get(&row.account_id) {
+                None => (Presence::AlreadyGone, String::new()),
+                Some(u) if u.account_type == "app" => {
+                    (Presence::AppAccount, u.display_name.clone())
+                }
+                Some(u) if u.account_type == "customer" => {
+                    (Presence::CustomerAccount, u.display_name.clone())
+                }
+                Some(u) => (Presence::Exists, u.display_name.clone()),
+            }
+        };
+        match presence {
+            Presence::Exists => report.exists += 1,
+            Presence::AlreadyGone => report.already_gone += 1,
+            Presence::AppAccount => report.app_accounts += 1,
+            Presence::CustomerAccount => report.customer_accounts += 1,
+            Presence::Protected => report.protected += 1,
+        }
+        report.rows.push(PreflightRow {
+            row: i,
+            account_id: row.account_id.clone(),
+            presence,
+            detail,
+        });
+    }
+    Ok(report)
+}
+
+async fn lookup_with_waits<L: Lookup>(
+    lookup: &L,
+    ids: &[String],
+) -> Result<Vec<SiteUser>, AtlassianError> {
+    let mut waits = 0;
+    loop {
+        match lookup.lookup(ids).await {
+            Err(AtlassianError::RateLimited { info, .. }) if waits < MAX_WAITS => {
+                waits += 1;
+                let wait = info
+                    .wait_hint()
+                    .unwrap_or(Duration::from_secs(2 << waits.min(4)));
+                tokio::time::sleep(wait).await;
+            }
+            other => return other,
+        }
+    }
+}

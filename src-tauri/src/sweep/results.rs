@@ -1,0 +1,93 @@
+//! Results: one row per planned account with its outcome, exported as CSV.
+
+use super::journal::JournalState;
+use super::outcome::{Counters, Outcome, RowOutcome};
+use super::plan::Plan;
+use super::SweepError;
+use std::path::Path;
+
+/// The header of every results file.
+pub const RESULTS_HEADER: [&str; 7] = [
+    "User id",
+    "User name",
+    "email",
+    "outcome",
+    "http_status",
+    "message",
+    "finished_at",
+];
+
+/// Every row's outcome as the journal has it; rows not decided yet are `failed` when a request
+/// was sent without a clear answer (a resume will settle them) and `not_attempted` otherwise.
+pub fn final_outcomes(plan: &Plan, state: &JournalState) -> Vec<RowOutcome> {
+    plan.rows
+        .iter()
+        .enumerate()
+        .map(|(i, row)| {
+            if let Some(done) = state.decided.get(&i) {
+                return done.clone();
+            }
+            let (outcome, message) = if state.in_doubt.contains(&i) {
+                (
+                    Outcome::Failed,
+                    "not confirmed: the run ended while this removal was in progress; resume the run to settle it",
+                )
+            } else {
+                (Outcome::NotAttempted, "the run stopped before this row was tried")
+            };
+            RowOutcome {
+                row: i,
+                account_id: row.account_id.clone(),
+                outcome,
+                http_status: None,
+                message: message.into(),
+                finished_at: String::new(),
+            }
+        })
+        .collect()
+}
+
+/// Counts outcomes.
+pub fn count(outcomes: &[RowOutcome]) -> Counters {
+    let mut c = Counters::default();
+    for o in outcomes {
+        c.add(o.outcome);
+    }
+    c
+}
+
+/// Writes the results CSV for `plan` with these outcomes (one per plan row, in plan order).
+pub fn write_results(path: &Path, plan: &Plan, outcomes: &[RowOutcome]) -> Result<(), SweepError> {
+    let io = |e: csv::Error| SweepError::Results {
+        path: path.to_path_buf(),
+        detail: e.to_string(),
+    };
+    let tmp = path.with_extension("csv.tmp");
+    let mut w = csv::Writer::from_path(&tmp).map_err(io)?;
+    w.write_record(RESULTS_HEADER).map_err(io)?;
+    for (row, o) in plan.rows.iter().zip(outcomes) {
+        let status = o.http_status.map(|s| s.to_string()).unwrap_or_default();
+        w.write_record([
+            neutralise(&row.account_id).as_ref(),
+            neutralise(&row.name).as_ref(),
+            neutralise(&row.email).as_ref(),
+            o.outcome.as_str(),
+            status.as_str(),
+            neutralise(&o.message).as_ref(),
+            o.finished_at.as_str(),
+        ])
+        .map_err(io)?;
+    }
+    w.flush().map_err(|e| io(e.into()))?;
+    drop(w);
+    std::fs::rename(&tmp, path).map_err(|e| io(e.into()))
+}
+
+/// Stops a spreadsheet from running a cell that came from the input as a formula
+/// (`=cmd|' /C calc'!A0`): such cells get a leading apostrophe, as OWASP advises.
+pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
+    match cell.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}").into(),
+        _ => cell.into(),
+    }
+}

@@ -1,0 +1,158 @@
+//! What to do after each reply: decide the row, try again (and when), or stop the run.
+//! Kept apart from the worker loop so every rule is unit-tested without HTTP or clocks.
+
+use super::outcome::Outcome;
+use crate::atlassian::Verdict;
+use std::time::Duration;
+
+/// How hard to try before giving a row up.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct RetrySettings {
+    /// Tries per row against faults (5xx, timeouts, broken connections).
+    pub max_fault_attempts: u32,
+    /// Waits per row that rate limits may ask for before the row is given up.
+    pub max_rate_limit_waits: u32,
+    /// First backoff delay (Atlassian advises about 2 s).
+    pub backoff_base: Duration,
+    /// Longest backoff delay (Atlassian advises about 30 s).
+    pub backoff_cap: Duration,
+}
+
+impl Default for RetrySettings {
+    fn default() -> Self {
+        RetrySettings {
+            max_fault_attempts: 5,
+            max_rate_limit_waits: 30,
+            backoff_base: Duration::from_secs(2),
+            backoff_cap: Duration::from_secs(30),
+        }
+    }
+}
+
+/// The backoff before retry number `n` (1-based): base doubled each time, capped, times a
+/// jitter factor (Atlassian advises 0.7–1.3) so workers do not retry in lockstep.
+pub fn backoff_delay(settings: &RetrySettings, n: u32, jitter: f64) -> Duration {
+    let doublings = n.saturating_sub(1).min(16);
+    let raw = settings
+        .backoff_base
+        .saturating_mul(1u32 << doublings)
+        .min(settings.backoff_cap);
+    raw.mul_f64(jitter.clamp(0.7, 1.3))
+}
+
+/// What one row has been through so far.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RowAttempts {
+    /// Requests sent for this row in this session.
+    pub sent: u32,
+    /// Faults met (5xx, timeouts, broken connections).
+    pub faults: u32,
+    /// Rate-limit waits met.
+    pub rate_limits: u32,
+    /// An earlier request may have removed the user although no clear reply came back.
+    pub maybe_applied: bool,
+}
+
+/// The next step for a row after a reply.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Step {
+    /// The row is decided.
+    Decide {
+        /// The outcome.
+        outcome: Outcome,
+        /// The status that decided it.
+        http_status: Option<u16>,
+        /// Words for the admin.
+        message: String,
+    },
+    /// Try again after `delay`.
+    Retry {
+        /// How long this row waits.
+        delay: Duration,
+        /// Set when the site asked everyone to wait: (wait, reason, status).
+        throttle: Option<(Duration, Option<String>, u16)>,
+        /// What went wrong, in words.
+        reason: String,
+    },
+    /// The credentials were rejected: stop the whole run now.
+    StopRun {
+        /// 401 or 403.
+        http_status: u16,
+        /// Words for the admin.
+        message: String,
+    },
+}
+
+/// Decides what a reply means for its row. `jitter` is a factor in 0.7–1.3.
+pub fn decide(
+    verdict: &Verdict,
+    row: &mut RowAttempts,
+    settings: &RetrySettings,
+    jitter: f64,
+) -> Step {
+    let status = verdict.http_status();
+    let decide = |outcome, message: String| Step::Decide {
+        outcome,
+        http_status: status,
+        message,
+    };
+    match verdict {
+        Verdict::Done { .. } => decide(Outcome::Removed, String::new()),
+        Verdict::NotFound { .. } if row.maybe_applied => decide(
+            Outcome::Removed,
+            "removed: an earlier try's reply was lost, and the site now reports the user gone"
+                .into(),
+        ),
+        Verdict::NotFound { .. } => decide(Outcome::AlreadyGone, verdict.describe()),
+        Verdict::CannotRemove { .. } => decide(Outcome::CannotRemove, verdict.describe()),
+        Verdict::Unauthorized { .. } | Verdict::Forbidden { .. } => Step::StopRun {
+            http_status: status.unwrap_or_default(),
+            message: verdict.describe(),
+        },
+        Verdict::Unexpected { .. } => decide(Outcome::Failed, verdict.describe()),
+        Verdict::RateLimited { status, info } => {
+            row.rate_limits += 1;
+            if row.rate_limits > settings.max_rate_limit_waits {
+                return decide(
+                    Outcome::Failed,
+                    format!(
+                        "still rate limited after {} waits; try this row again later",
+                        settings.max_rate_limit_waits
+                    ),
+                );
+            }
+            // With no hint from the server, fall back to the backoff (DESIGN.md §4).
+            let wait = info
+                .wait_hint()
+                .unwrap_or_else(|| backoff_delay(settings, row.rate_limits, jitter));
+            Step::Retry {
+                delay: wait,
+                throttle: Some((wait, info.reason.clone(), *status)),
+                reason: verdict.describe(),
+            }
+        }
+        Verdict::ServerError { .. } | Verdict::Transport { .. } => {
+            if verdict.may_have_applied() {
+                row.maybe_applied = true;
+            }
+            row.faults += 1;
+            if row.faults >= settings.max_fault_attempts {
+                let mut message = format!(
+                    "gave up after {} tries; last error: {}",
+                    row.faults,
+                    verdict.describe()
+                );
+                if row.maybe_applied {
+                    message.push_str(" (the user may have been removed; a retry will tell)");
+                }
+                return decide(Outcome::Failed, message);
+            }
+            let delay = backoff_delay(settings, row.faults, jitter);
+            Step::Retry {
+                delay,
+                throttle: None,
+                reason: verdict.describe(),
+            }
+        }
+    }
+}

@@ -1,0 +1,114 @@
+//! Run folders: create one for a new plan, open one to resume, list them for history.
+
+use super::events::RunStatus;
+use super::journal::{self, Journal, JournalState};
+use super::outcome::Counters;
+use super::plan::Plan;
+use super::results::{count, final_outcomes};
+use super::SweepError;
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+
+/// A run ready to execute: its folder, plan, locked journal and what the journal says so far.
+#[derive(Debug)]
+pub struct Run {
+    /// The run's folder.
+    pub dir: PathBuf,
+    /// The plan.
+    pub plan: Plan,
+    /// The journal, locked by this process.
+    pub journal: Journal,
+    /// What the journal held when opened.
+    pub state: JournalState,
+}
+
+impl Run {
+    /// Creates the folder `runs_dir/<run id>` with the plan and an empty journal.
+    pub fn create(runs_dir: &Path, plan: Plan) -> Result<Run, SweepError> {
+        plan.pace.validated().map_err(SweepError::Pace)?;
+        let dir = journal::create_run_dir(runs_dir, &plan)?;
+        let (journal, state) = Journal::open(&dir)?;
+        Ok(Run {
+            dir,
+            plan,
+            journal,
+            state,
+        })
+    }
+
+    /// Opens an existing run folder to resume it.
+    pub fn open(dir: &Path) -> Result<Run, SweepError> {
+        let plan = journal::read_plan(dir)?;
+        let (journal, state) = Journal::open(dir)?;
+        Ok(Run {
+            dir: dir.to_path_buf(),
+            plan,
+            journal,
+            state,
+        })
+    }
+
+    /// Finds a run by folder path or by id under `runs_dir`.
+    pub fn locate(runs_dir: &Path, id_or_dir: &str) -> Result<PathBuf, SweepError> {
+        let as_path = Path::new(id_or_dir);
+        if as_path.join(journal::PLAN_FILE).is_file() {
+            return Ok(as_path.to_path_buf());
+        }
+        let under = runs_dir.join(id_or_dir);
+        // An id is one plain folder name: never let it climb out of the runs folder.
+        let plain = as_path.components().count() == 1 && !id_or_dir.contains("..");
+        if plain && under.join(journal::PLAN_FILE).is_file() {
+            return Ok(under);
+        }
+        Err(SweepError::NotARun(as_path.to_path_buf()))
+    }
+}
+
+/// One run, as a history list shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct RunSummaryInfo {
+    /// The run id.
+    pub run_id: String,
+    /// Its folder.
+    pub dir: PathBuf,
+    /// When it was planned.
+    pub created_at: String,
+    /// The site.
+    pub site: String,
+    /// Rows in the plan.
+    pub rows: usize,
+    /// Outcomes so far.
+    pub counters: Counters,
+    /// How the last session ended; `None` when it was cut short (crash, kill, power loss).
+    pub last_status: Option<RunStatus>,
+    /// True when some rows are still undecided: `offboard resume` would go on with them.
+    pub resumable: bool,
+}
+
+/// Every run under `runs_dir`, newest first; folders that are not readable runs are left out.
+pub fn list_runs(runs_dir: &Path) -> Vec<RunSummaryInfo> {
+    let Ok(entries) = std::fs::read_dir(runs_dir) else {
+        return Vec::new();
+    };
+    let mut runs: Vec<RunSummaryInfo> = entries
+        .flatten()
+        .filter_map(|e| {
+            let dir = e.path();
+            let plan = journal::read_plan(&dir).ok()?;
+            let state = journal::read_state(&dir).unwrap_or_default();
+            let outcomes = final_outcomes(&plan, &state);
+            Some(RunSummaryInfo {
+                run_id: plan.run_id.clone(),
+                created_at: plan.created_at.clone(),
+                site: plan.site.clone(),
+                rows: plan.rows.len(),
+                counters: count(&outcomes),
+                last_status: state.last_status,
+                resumable: state.decided.len() < plan.rows.len(),
+                dir,
+            })
+        })
+        .collect();
+    runs.sort_by(|a, b| b.run_id.cmp(&a.run_id));
+    runs
+}
