@@ -1,8 +1,24 @@
 //! The command line: `offboard <subcommand>`; without one, the desktop window opens.
 
-use clap::{Parser, Subcommand};
+mod confirm;
+mod progress;
+mod run;
+mod token;
 
-/// Offboard removes many users from an Atlassian Cloud site, safely, from an admin export.
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+/// Exit code: nothing failed.
+pub const EXIT_OK: i32 = 0;
+/// Exit code: some rows failed.
+pub const EXIT_SOME_FAILED: i32 = 1;
+/// Exit code: bad input (file, site, options, missing token, no confirmation); nothing was removed.
+pub const EXIT_BAD_INPUT: i32 = 2;
+/// Exit code: the site rejected the credentials (401) or their rights (403).
+pub const EXIT_CREDENTIALS: i32 = 3;
+
+/// Offboard removes many users from an Atlassian Cloud site, safely, from an admin.atlassian.com
+/// user export. Without a subcommand it opens the desktop window.
 #[derive(Debug, Parser)]
 #[command(name = "offboard", version, about)]
 pub struct Cli {
@@ -13,18 +29,166 @@ pub struct Cli {
 
 /// The subcommands.
 #[derive(Debug, Subcommand)]
-pub enum Command {}
+pub enum Command {
+    /// Remove the users listed in an export from a site (or only check them with --dry-run).
+    Delete(DeleteArgs),
+    /// Go on with a run that was cut short (crash, kill, stop) or stopped on bad credentials.
+    Resume(ResumeArgs),
+    /// Save or forget the API token for a site in the OS keychain.
+    Token(TokenArgs),
+    /// List the runs kept on this computer.
+    Runs(RunsArgs),
+    /// Run the practice site: a simulated Atlassian site on this computer, for learning and tests.
+    PracticeSite(crate::practice::PracticeSiteArgs),
+}
+
+/// Options shared by `delete` and `resume` about how to talk to the site.
+#[derive(Debug, Clone, Args)]
+pub struct NetArgs {
+    /// Seconds to wait for each reply before counting it lost (and retrying).
+    #[arg(long, value_name = "SECS", default_value_t = 30.0)]
+    pub timeout: f64,
+    /// First backoff delay after a fault, in milliseconds (default 2000, as Atlassian advises).
+    #[arg(long, value_name = "MS")]
+    pub backoff_base_ms: Option<u64>,
+}
+
+/// `offboard delete`.
+#[derive(Debug, Args)]
+pub struct DeleteArgs {
+    /// The site: `acme`, `acme.atlassian.net` or its full URL.
+    #[arg(long)]
+    pub site: String,
+    /// The site admin's email (the token's owner).
+    #[arg(long)]
+    pub email: String,
+    /// The user export from admin.atlassian.com (CSV).
+    #[arg(long, value_name = "FILE")]
+    pub csv: PathBuf,
+    /// Look every user up and report what a run would do; change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Do not ask for the typed confirmation.
+    #[arg(long)]
+    pub yes: bool,
+    /// Most requests per second (default 20; at most 50, Atlassian's documented rate, shared by the whole site).
+    #[arg(long, value_name = "N", default_value_t = crate::sweep::DEFAULT_RATE)]
+    pub max_rate: f64,
+    /// Most requests in flight at once (default 8, at most 32).
+    #[arg(long, value_name = "N", default_value_t = crate::sweep::DEFAULT_IN_FLIGHT)]
+    pub max_in_flight: usize,
+    /// Also remove rows with an org role (organization admins). Your own account is never removed.
+    #[arg(long)]
+    pub unlock_admins: bool,
+    /// Also write the results CSV here (it is always kept in the run's folder).
+    #[arg(long, value_name = "FILE")]
+    pub results: Option<PathBuf>,
+    /// Folder for run journals (default: the app's data folder, or OFFBOARD_DATA_DIR/runs).
+    #[arg(long, value_name = "DIR")]
+    pub journal_dir: Option<PathBuf>,
+    /// Connection options.
+    #[command(flatten)]
+    pub net: NetArgs,
+}
+
+/// `offboard resume`.
+#[derive(Debug, Args)]
+pub struct ResumeArgs {
+    /// The run's id (from `offboard runs`) or its folder.
+    pub run: String,
+    /// Also write the results CSV here.
+    #[arg(long, value_name = "FILE")]
+    pub results: Option<PathBuf>,
+    /// Folder for run journals, as given to `delete`.
+    #[arg(long, value_name = "DIR")]
+    pub journal_dir: Option<PathBuf>,
+    /// Connection options.
+    #[command(flatten)]
+    pub net: NetArgs,
+}
+
+/// `offboard token`.
+#[derive(Debug, Args)]
+pub struct TokenArgs {
+    /// `set` or `forget`.
+    #[command(subcommand)]
+    pub action: TokenAction,
+}
+
+/// What to do with a saved token.
+#[derive(Debug, Subcommand)]
+pub enum TokenAction {
+    /// Save a token: typed at a hidden prompt, or read from standard input when piped.
+    Set(TokenTarget),
+    /// Delete the saved token from the keychain.
+    Forget(TokenTarget),
+}
+
+/// Which token.
+#[derive(Debug, Args)]
+pub struct TokenTarget {
+    /// The site.
+    #[arg(long)]
+    pub site: String,
+    /// The admin email.
+    #[arg(long)]
+    pub email: String,
+}
+
+/// `offboard runs`.
+#[derive(Debug, Args)]
+pub struct RunsArgs {
+    /// Folder for run journals, as given to `delete`.
+    #[arg(long, value_name = "DIR")]
+    pub journal_dir: Option<PathBuf>,
+}
 
 /// Runs the command line or the window; returns the process exit code.
 pub fn main() -> i32 {
     let cli = Cli::parse();
-    match cli.command {
-        None => match crate::app::run() {
-            Ok(()) => 0,
+    let Some(command) = cli.command else {
+        return match crate::app::run() {
+            Ok(()) => EXIT_OK,
             Err(e) => {
                 eprintln!("offboard: could not open the window: {e}");
                 1
             }
-        },
-    }
+        };
+    };
+    init_logging();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("offboard: could not start: {e}");
+            return 1;
+        }
+    };
+    runtime.block_on(async move {
+        match command {
+            Command::Delete(args) => run::delete(args).await,
+            Command::Resume(args) => run::resume(args).await,
+            Command::Token(args) => token::token(args).await,
+            Command::Runs(args) => run::list(args),
+            Command::PracticeSite(args) => crate::practice::run_cli(args).await,
+        }
+    })
+}
+
+/// Logs go to standard error, warnings only unless `OFFBOARD_LOG` says otherwise.
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("OFFBOARD_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .try_init();
+}
+
+/// The runs folder: `--journal-dir`, else the app's data folder.
+fn runs_dir(journal_dir: &Option<PathBuf>) -> PathBuf {
+    journal_dir.clone().unwrap_or_else(crate::paths::runs_dir)
 }
