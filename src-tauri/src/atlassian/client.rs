@@ -1,9 +1,40 @@
 //! The HTTP client for one site and one set of credentials.
-// PLACEHOLDER: the atlassian helper replaces this file.
+//!
+//! One reqwest client per `SiteClient` (connections are pooled and reused; clones share it).
+//! Redirects are never followed, so credentials cannot travel to another host (DESIGN.md §5);
+//! plain http is refused by reqwest itself unless the site is on this computer.
 
+use super::reply::{classify, looks_like_html, parse_error_messages, redirect_message, snippet};
 use super::{AtlassianError, Myself, Remover, Site, SiteUser, TransportKind, Verdict};
 use crate::vault::ApiToken;
+use base64::Engine as _;
+use reqwest::header::{HeaderMap, HeaderValue, ACCEPT};
+use reqwest::{redirect, Method};
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use std::collections::HashSet;
+use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
+use time::OffsetDateTime;
+use url::Url;
+
+#[path = "client_failure.rs"]
+mod failure;
+
+/// Sent with every request, so Atlassian can tell Offboard's traffic apart.
+pub const USER_AGENT: &str = concat!("Offboard/", env!("CARGO_PKG_VERSION"));
+
+/// Ids per `/user/bulk` call. Jira caps bulk lookups (and pages them); 100 ids keep the URL
+/// near 6 KB, well under the 8 KB that gateways commonly accept.
+pub const BULK_BATCH: usize = 100;
+
+/// Most bytes read from an error reply or a DELETE reply: enough for any ErrorCollection,
+/// small enough that a giant gateway page cannot fill memory.
+pub const ERROR_BODY_LIMIT: usize = 64 * 1024;
+
+/// Most bytes read from a successful lookup (a page of up to 100 users is about 100 KB).
+pub const JSON_BODY_LIMIT: usize = 8 * 1024 * 1024;
 
 /// Timeouts and identity of the client.
 #[derive(Debug, Clone)]
@@ -23,13 +54,40 @@ impl Default for ClientConfig {
     }
 }
 
-/// A client bound to one site and one admin's credentials.
-#[derive(Debug, Clone)]
+/// A client bound to one site and one admin's credentials; cheap to clone and share.
+#[derive(Clone)]
 pub struct SiteClient {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
     site: Site,
     email: String,
     token: ApiToken,
     config: ClientConfig,
+    http: reqwest::Client,
+}
+
+/// A reply as read: the status, headers and (capped, lossy UTF-8) body text.
+struct Reply {
+    status: u16,
+    headers: HeaderMap,
+    body: String,
+    /// The body was longer than the limit and was cut.
+    truncated: bool,
+    /// The connection failed while the body was being read.
+    body_failure: Option<(TransportKind, String)>,
+}
+
+/// One page of `GET /rest/api/3/user/bulk`.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct BulkPage {
+    #[serde(default)]
+    is_last: Option<bool>,
+    #[serde(default)]
+    total: Option<u64>,
+    values: Vec<SiteUser>,
 }
 
 impl SiteClient {
@@ -40,41 +98,330 @@ impl SiteClient {
         token: ApiToken,
         config: ClientConfig,
     ) -> Result<Self, AtlassianError> {
+        let mut headers = HeaderMap::new();
+        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+        let mut builder = reqwest::Client::builder()
+            .use_rustls_tls()
+            .connect_timeout(config.connect_timeout)
+            .timeout(config.request_timeout)
+            .user_agent(USER_AGENT)
+            .default_headers(headers)
+            .redirect(redirect::Policy::none())
+            .https_only(!site.is_loopback());
+        if site.is_loopback() {
+            // A system proxy must not see (or swallow) traffic meant for this computer.
+            builder = builder.no_proxy();
+        }
+        let http = builder.build().map_err(|e| {
+            AtlassianError::Setup(format!(
+                "the secure connection settings could not be prepared ({})",
+                super::reply::one_line(&e.to_string())
+            ))
+        })?;
         Ok(SiteClient {
-            site,
-            email: email.to_owned(),
-            token,
-            config,
+            inner: Arc::new(Inner {
+                site,
+                email: email.trim().to_owned(),
+                token,
+                config,
+                http,
+            }),
         })
     }
 
     /// The site this client talks to.
     pub fn site(&self) -> &Site {
-        &self.site
+        &self.inner.site
     }
 
-    /// `GET /rest/api/3/myself`.
+    /// The admin email the client signs in with.
+    pub fn email(&self) -> &str {
+        &self.inner.email
+    }
+
+    /// `GET /rest/api/3/myself`: who the credentials belong to (the connection check).
     pub async fn myself(&self) -> Result<Myself, AtlassianError> {
-        let _ = (&self.email, &self.token, &self.config);
-        Err(AtlassianError::Network("not built yet".into()))
+        let url = self.inner.site.endpoint("/rest/api/3/myself", &[]);
+        let reply = self.fetch(Method::GET, url).await?;
+        self.parse_json(reply)
     }
 
     /// `GET /rest/api/3/user?accountId=ID`: `None` on 404.
-    pub async fn user(&self, _account_id: &str) -> Result<Option<SiteUser>, AtlassianError> {
-        Err(AtlassianError::Network("not built yet".into()))
+    pub async fn user(&self, account_id: &str) -> Result<Option<SiteUser>, AtlassianError> {
+        let url = self
+            .inner
+            .site
+            .endpoint("/rest/api/3/user", &[("accountId", account_id)]);
+        let reply = self.fetch(Method::GET, url).await?;
+        if reply.status == 404 && !looks_like_html(&reply.headers, &reply.body) {
+            return Ok(None);
+        }
+        self.parse_json(reply).map(Some)
     }
 
-    /// `GET /rest/api/3/user/bulk` in batches: the users that exist among `ids`.
-    pub async fn users_bulk(&self, _ids: &[String]) -> Result<Vec<SiteUser>, AtlassianError> {
-        Err(AtlassianError::Network("not built yet".into()))
+    /// `GET /rest/api/3/user/bulk` in batches of [`BULK_BATCH`], following each batch's pages:
+    /// the users the site reports among `ids` (duplicates and empty ids are asked once / never).
+    pub async fn users_bulk(&self, ids: &[String]) -> Result<Vec<SiteUser>, AtlassianError> {
+        let mut asked = HashSet::new();
+        let unique: Vec<&str> = ids
+            .iter()
+            .map(String::as_str)
+            .filter(|id| !id.is_empty() && asked.insert(*id))
+            .collect();
+        let mut found = HashSet::new();
+        let mut users = Vec::new();
+        for batch in unique.chunks(BULK_BATCH) {
+            for user in self.bulk_batch(batch).await? {
+                if found.insert(user.account_id.clone()) {
+                    users.push(user);
+                }
+            }
+        }
+        Ok(users)
+    }
+
+    async fn bulk_batch(&self, batch: &[&str]) -> Result<Vec<SiteUser>, AtlassianError> {
+        let mut users = Vec::new();
+        let mut start = 0usize;
+        let max = BULK_BATCH.to_string();
+        // Every page must bring at least one user, so a batch needs at most batch.len() pages.
+        for _ in 0..batch.len() {
+            let start_text = start.to_string();
+            let mut query = vec![
+                ("startAt", start_text.as_str()),
+                ("maxResults", max.as_str()),
+            ];
+            query.extend(batch.iter().map(|id| ("accountId", *id)));
+            let url = self.inner.site.endpoint("/rest/api/3/user/bulk", &query);
+            let reply = self.fetch(Method::GET, url).await?;
+            let page: BulkPage = self.parse_json(reply)?;
+            let count = page.values.len();
+            users.extend(page.values);
+            start += count;
+            let last = page
+                .is_last
+                .unwrap_or_else(|| page.total.map_or(true, |total| start as u64 >= total));
+            if last || start >= batch.len() {
+                return Ok(users);
+            }
+            if count == 0 {
+                break;
+            }
+        }
+        // Missing users would be reported as "already gone": better to stop and say so.
+        Err(AtlassianError::BadReply {
+            status: 200,
+            detail:
+                "the list of users stopped part-way (a page said more would follow, but none came)"
+                    .into(),
+        })
+    }
+
+    /// Sends one request; a missing reply becomes `AtlassianError::Network`.
+    async fn fetch(&self, method: Method, url: Url) -> Result<Reply, AtlassianError> {
+        self.send(method, url)
+            .await
+            .map_err(|(_, detail)| AtlassianError::Network(detail))
+    }
+
+    async fn send(&self, method: Method, url: Url) -> Result<Reply, (TransportKind, String)> {
+        let inner = &self.inner;
+        let path = url.path().to_owned();
+        let is_get = method == Method::GET;
+        let sent = inner
+            .http
+            .request(method.clone(), url)
+            .basic_auth(&inner.email, Some(inner.token.expose()))
+            .send()
+            .await;
+        let mut response = match sent {
+            Ok(response) => response,
+            Err(err) => {
+                let failure = self.failure(&err);
+                tracing::debug!(%method, %path, kind = ?failure.0, "no reply");
+                return Err(failure);
+            }
+        };
+        let status = response.status().as_u16();
+        tracing::debug!(%method, %path, status, "reply");
+        let headers = std::mem::take(response.headers_mut());
+        let limit = if is_get && (200..300).contains(&status) {
+            JSON_BODY_LIMIT
+        } else {
+            ERROR_BODY_LIMIT
+        };
+        let mut bytes = Vec::new();
+        let mut truncated = false;
+        let mut body_failure = None;
+        // Bounded by `limit` (every chunk holds data) and by the request timeout.
+        loop {
+            match response.chunk().await {
+                Ok(Some(chunk)) => {
+                    let room = limit - bytes.len();
+                    if chunk.len() > room {
+                        bytes.extend_from_slice(&chunk[..room]);
+                        truncated = true;
+                        break;
+                    }
+                    bytes.extend_from_slice(&chunk);
+                }
+                Ok(None) => break,
+                Err(err) => {
+                    body_failure = Some(self.failure(&err));
+                    break;
+                }
+            }
+        }
+        let body = self.redact(String::from_utf8_lossy(&bytes).into_owned());
+        Ok(Reply {
+            status,
+            headers,
+            body,
+            truncated,
+            body_failure,
+        })
+    }
+
+    /// A lookup's reply as `T`, or the error an admin should see.
+    fn parse_json<T: DeserializeOwned>(&self, reply: Reply) -> Result<T, AtlassianError> {
+        let status = reply.status;
+        let html = looks_like_html(&reply.headers, &reply.body);
+        if !(200..300).contains(&status) {
+            return Err(self.error_for(reply, html));
+        }
+        if html {
+            return Err(bad_reply(
+                status,
+                "a web page instead of Atlassian's API reply",
+                &reply.body,
+            ));
+        }
+        if let Some((_, detail)) = reply.body_failure {
+            return Err(AtlassianError::Network(detail));
+        }
+        if reply.truncated {
+            return Err(AtlassianError::BadReply {
+                status,
+                detail: format!(
+                    "a reply larger than the {} MB Offboard accepts",
+                    JSON_BODY_LIMIT >> 20
+                ),
+            });
+        }
+        if reply.body.trim().is_empty() {
+            return Err(AtlassianError::BadReply {
+                status,
+                detail: "an empty reply".into(),
+            });
+        }
+        serde_json::from_str(&reply.body).map_err(|e| AtlassianError::BadReply {
+            status,
+            detail: format!("a reply that was not the JSON Offboard expected ({e})"),
+        })
+    }
+
+    fn error_for(&self, reply: Reply, html: bool) -> AtlassianError {
+        let status = reply.status;
+        match classify(
+            status,
+            &reply.headers,
+            &reply.body,
+            OffsetDateTime::now_utc(),
+        ) {
+            Verdict::Unauthorized { .. } => AtlassianError::Unauthorized,
+            Verdict::Forbidden { .. } => AtlassianError::Forbidden,
+            Verdict::RateLimited { status, info } => AtlassianError::RateLimited { status, info },
+            _ if (300..400).contains(&status) => AtlassianError::Status {
+                status,
+                message: redirect_message(status, &reply.headers),
+            },
+            _ if html => bad_reply(
+                status,
+                "a web page instead of Atlassian's API reply",
+                &reply.body,
+            ),
+            _ => {
+                let said = parse_error_messages(&reply.body);
+                let message = if said.is_empty() {
+                    "no details were given.".to_owned()
+                } else {
+                    said
+                };
+                AtlassianError::Status { status, message }
+            }
+        }
+    }
+
+    fn failure(&self, err: &reqwest::Error) -> (TransportKind, String) {
+        let inner = &self.inner;
+        let (kind, detail) = failure::describe(
+            err,
+            &inner.site.authority(),
+            inner.site.is_loopback(),
+            inner.config.connect_timeout,
+            inner.config.request_timeout,
+        );
+        (kind, self.redact(detail))
+    }
+
+    /// Belt and braces: a server that echoes our Authorization header must not put the token
+    /// into a message, the journal or the results.
+    fn redact(&self, text: String) -> String {
+        let token = self.inner.token.expose();
+        if token.is_empty() {
+            return text;
+        }
+        let basic = format!("{}:{}", self.inner.email, token);
+        let encoded = base64::engine::general_purpose::STANDARD.encode(basic);
+        text.replace(&encoded, "[redacted]")
+            .replace(token, "[redacted]")
+    }
+}
+
+fn bad_reply(status: u16, what: &str, body: &str) -> AtlassianError {
+    let excerpt = snippet(body);
+    let detail = if excerpt.is_empty() {
+        what.to_owned()
+    } else {
+        format!("{what} (\"{excerpt}\")")
+    };
+    AtlassianError::BadReply { status, detail }
+}
+
+impl fmt::Debug for SiteClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SiteClient")
+            .field("site", &self.inner.site.base_url())
+            .field("email", &self.inner.email)
+            .field("token", &self.inner.token)
+            .field("config", &self.inner.config)
+            .finish()
     }
 }
 
 impl Remover for SiteClient {
-    async fn remove_user(&self, _account_id: &str) -> Verdict {
-        Verdict::Transport {
-            kind: TransportKind::Connect,
-            message: "not built yet".into(),
+    async fn remove_user(&self, account_id: &str) -> Verdict {
+        if account_id.trim().is_empty() {
+            return Verdict::CannotRemove {
+                message: "This row has no account id, so there is no user to remove.".into(),
+            };
+        }
+        let url = self
+            .inner
+            .site
+            .endpoint("/rest/api/3/user", &[("accountId", account_id)]);
+        match self.send(Method::DELETE, url).await {
+            // Once the status line is in, it decides: a body cut short changes nothing.
+            Ok(reply) => classify(
+                reply.status,
+                &reply.headers,
+                &reply.body,
+                OffsetDateTime::now_utc(),
+            ),
+            Err((kind, detail)) => Verdict::Transport {
+                kind,
+                message: AtlassianError::Network(detail).to_string(),
+            },
         }
     }
 }

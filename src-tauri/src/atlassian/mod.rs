@@ -8,8 +8,10 @@ mod client;
 mod reply;
 mod site;
 
-pub use client::{ClientConfig, SiteClient};
-pub use reply::{parse_error_messages, RateLimitInfo};
+pub use client::{
+    ClientConfig, SiteClient, BULK_BATCH, ERROR_BODY_LIMIT, JSON_BODY_LIMIT, USER_AGENT,
+};
+pub use reply::{classify, parse_error_messages, RateLimitInfo};
 pub use site::{Site, SiteError};
 
 use serde::{Deserialize, Serialize};

@@ -1,34 +1,207 @@
 //! Reading Atlassian's replies: status classes, ErrorCollection bodies, rate-limit headers.
-// PLACEHOLDER: the atlassian helper replaces this file.
+//!
+//! Everything here is pure (status, headers, body text, the current time in; a meaning out) so
+//! it is tested without HTTP, and the retry schedule stays in the engine (DESIGN.md §4–5).
 
+use super::Verdict;
+use reqwest::header::{HeaderMap, LOCATION};
 use serde::{Deserialize, Serialize};
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
+use time::format_description::well_known::Iso8601;
+use time::OffsetDateTime;
+
+#[path = "reply_text.rs"]
+mod text;
+
+pub use text::parse_error_messages;
+pub(crate) use text::{looks_like_html, one_line, shorten, snippet};
 
 /// What a 429 (or 503) said about waiting.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct RateLimitInfo {
-    /// `Retry-After`, in seconds.
+    /// `Retry-After` (seconds or an HTTP date), as a wait from when the reply arrived.
     pub retry_after: Option<Duration>,
-    /// Wait until `X-RateLimit-Reset`, measured when the reply arrived.
+    /// Wait until `X-RateLimit-Reset`, measured when the reply arrived; never negative.
     pub until_reset: Option<Duration>,
     /// `X-RateLimit-Limit`.
     pub limit: Option<u64>,
     /// `X-RateLimit-Remaining`.
     pub remaining: Option<u64>,
-    /// `X-RateLimit-NearLimit: true`.
+    /// `X-RateLimit-NearLimit: true` (under 20% of the budget left).
     pub near_limit: bool,
-    /// `RateLimit-Reason`, e.g. `jira-burst-based`.
+    /// `RateLimit-Reason`, e.g. `jira-burst-based` or `jira-quota-tenant-based`.
     pub reason: Option<String>,
 }
 
 impl RateLimitInfo {
+    /// Longest wait believed from a header: anything longer (or negative) is clamped.
+    pub const MAX_WAIT: Duration = Duration::from_secs(24 * 60 * 60);
+
+    /// Reads the rate-limit headers of a reply that arrived at `now`; unreadable ones are `None`.
+    pub fn from_headers(headers: &HeaderMap, now: OffsetDateTime) -> RateLimitInfo {
+        let value = |name: &str| {
+            headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+        };
+        RateLimitInfo {
+            retry_after: value("retry-after").and_then(|v| parse_retry_after(v, now)),
+            until_reset: value("x-ratelimit-reset").and_then(|v| parse_reset(v, now)),
+            limit: value("x-ratelimit-limit").and_then(|v| v.parse().ok()),
+            remaining: value("x-ratelimit-remaining").and_then(|v| v.parse().ok()),
+            near_limit: value("x-ratelimit-nearlimit")
+                .is_some_and(|v| v.eq_ignore_ascii_case("true")),
+            reason: value("ratelimit-reason")
+                .map(|v| text::shorten(&text::one_line(v), 100))
+                .filter(|v| !v.is_empty()),
+        }
+    }
+
     /// The wait the server asked for: Retry-After, else the time to the reset, else none.
     pub fn wait_hint(&self) -> Option<Duration> {
         self.retry_after.or(self.until_reset)
     }
+
+    /// True when the reason names a tenant-wide quota (pause everything), not a burst limit.
+    pub fn is_quota(&self) -> bool {
+        self.reason.as_deref().is_some_and(|r| r.contains("quota"))
+    }
 }
 
-/// Joins the messages of an Atlassian ErrorCollection body; empty for empty or non-JSON bodies.
-pub fn parse_error_messages(body: &str) -> String {
-    body.trim().to_owned()
+/// The meaning of one reply to `DELETE /rest/api/3/user` (DESIGN.md §4–5), without HTTP.
+///
+/// A 2xx or 404 that carries a web page instead of the API's JSON is `Unexpected`: a proxy or
+/// a wrong address answered, and "removed" or "already gone" would then be a false report.
+pub fn classify(status: u16, headers: &HeaderMap, body: &str, now: OffsetDateTime) -> Verdict {
+    let html = looks_like_html(headers, body);
+    let said = parse_error_messages(body);
+    match status {
+        200..=299 if html => Verdict::Unexpected {
+            status,
+            message: web_page_message(status, body),
+        },
+        200..=299 => Verdict::Done { status },
+        300..=399 => Verdict::Unexpected {
+            status,
+            message: redirect_message(status, headers),
+        },
+        400 => Verdict::CannotRemove { message: said },
+        401 => Verdict::Unauthorized {
+            message: with_detail(
+                "The site rejected the email or API token (HTTP 401). Check both; API tokens expire, so you may need a new one",
+                &said,
+            ),
+        },
+        403 => Verdict::Forbidden {
+            message: with_detail(
+                "This account may not remove users on this site (HTTP 403). Use an account in the site-admins group",
+                &said,
+            ),
+        },
+        404 if html => Verdict::Unexpected {
+            status,
+            message: web_page_message(status, body),
+        },
+        404 => Verdict::NotFound { message: said },
+        429 => Verdict::RateLimited {
+            status,
+            info: RateLimitInfo::from_headers(headers, now),
+        },
+        503 if RateLimitInfo::from_headers(headers, now).retry_after.is_some() => {
+            Verdict::RateLimited {
+                status,
+                info: RateLimitInfo::from_headers(headers, now),
+            }
+        }
+        500..=599 => Verdict::ServerError {
+            status,
+            message: with_detail(
+                &format!("Atlassian had a temporary problem (HTTP {status})"),
+                &said,
+            ),
+        },
+        _ => Verdict::Unexpected {
+            status,
+            message: with_detail(
+                &format!("The site answered HTTP {status}, which Offboard did not expect"),
+                &said,
+            ),
+        },
+    }
 }
+
+/// Why a redirect is not followed, naming only the other host (its URL may carry tokens).
+pub(crate) fn redirect_message(status: u16, headers: &HeaderMap) -> String {
+    let target = headers
+        .get(LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| url::Url::parse(v.trim()).ok())
+        .and_then(|u| u.host_str().map(str::to_owned));
+    let to = match target {
+        Some(host) => format!(" to {host}"),
+        None => String::new(),
+    };
+    format!(
+        "The site redirected the request{to} (HTTP {status}). Offboard does not follow redirects, so your credentials only go to the address you typed: check the site address (a renamed site has a new one)."
+    )
+}
+
+/// A web page came where Atlassian's API answers with JSON.
+pub(crate) fn web_page_message(status: u16, body: &str) -> String {
+    with_detail(
+        &format!("The site answered HTTP {status} with a web page instead of Atlassian's API reply. Check the site address, and any proxy between this computer and Atlassian"),
+        &snippet(body),
+    )
+}
+
+fn with_detail(lead: &str, detail: &str) -> String {
+    if detail.is_empty() {
+        format!("{lead}.")
+    } else {
+        format!("{lead}. Atlassian said: {detail}")
+    }
+}
+
+/// `Retry-After`: delay-seconds (fractions and negatives tolerated) or an HTTP date.
+fn parse_retry_after(value: &str, now: OffsetDateTime) -> Option<Duration> {
+    if let Ok(secs) = value.parse::<f64>() {
+        return secs.is_finite().then(|| clamp_secs(secs));
+    }
+    let at = httpdate::parse_http_date(value).ok()?;
+    Some(until(OffsetDateTime::from(at), now))
+}
+
+/// `X-RateLimit-Reset`: ISO 8601 as documented; epoch or delta seconds from other gateways.
+fn parse_reset(value: &str, now: OffsetDateTime) -> Option<Duration> {
+    if let Ok(at) = OffsetDateTime::parse(value, &Iso8601::PARSING) {
+        return Some(until(at, now));
+    }
+    let secs = value.parse::<f64>().ok().filter(|s| s.is_finite())?;
+    // Anything this large is a Unix time, not a delay.
+    if secs > 1e9 {
+        let at = SystemTime::UNIX_EPOCH + Duration::from_secs_f64(secs.min(1e11));
+        return Some(until(OffsetDateTime::from(at), now));
+    }
+    Some(clamp_secs(secs))
+}
+
+fn until(at: OffsetDateTime, now: OffsetDateTime) -> Duration {
+    let left = at - now;
+    if left.is_negative() {
+        return Duration::ZERO;
+    }
+    Duration::try_from(left)
+        .unwrap_or(RateLimitInfo::MAX_WAIT)
+        .min(RateLimitInfo::MAX_WAIT)
+}
+
+fn clamp_secs(secs: f64) -> Duration {
+    let max = RateLimitInfo::MAX_WAIT.as_secs_f64();
+    Duration::from_secs_f64(secs.clamp(0.0, max))
+}
+
+#[cfg(test)]
+#[path = "reply_tests.rs"]
+mod tests;
