@@ -1,10 +1,26 @@
 //! Import of the admin.atlassian.com user export (and the files people make of it) into a
 //! typed, de-duplicated roster with a summary of what was read and what was skipped.
-// PLACEHOLDER types: the roster helper owns this folder and may reshape the internals, but keeps
-// these public names.
+//!
+//! Steps: [`decode`] the bytes (UTF-8 ± BOM, UTF-16, Windows-1252), [`sniff`] the header line
+//! for the delimiter, map the header's columns ([`headers`]), then read each row ([`rows`]):
+//! validate its account id ([`account_id`]) and fold rows with the same id together ([`merge`]).
+
+mod account_id;
+mod decode;
+mod error;
+mod headers;
+mod merge;
+mod rows;
+mod sniff;
 
 use serde::{Deserialize, Serialize};
 use std::path::Path;
+
+use account_id::{check_account_id, IdProblem};
+pub use error::RosterError;
+
+/// Files above this size are refused before reading: a 100,000-user export is about 30 MB.
+const MAX_FILE_BYTES: u64 = 512 * 1024 * 1024;
 
 /// One user from the export, merged across the rows that named them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -27,6 +43,8 @@ pub struct RosterUser {
     pub products: Vec<(String, String)>,
     /// Group names, merged across duplicate rows.
     pub groups: Vec<String>,
+    /// Group ids (`Group id` column), merged across duplicate rows.
+    pub group_ids: Vec<String>,
     /// The 1-based line of the file where this user first appeared.
     pub line: u64,
 }
@@ -51,6 +69,12 @@ pub struct ImportSummary {
     pub duplicates_merged: u64,
     /// Rows not imported.
     pub skipped: Vec<SkippedRow>,
+    /// The encoding the file was read as, e.g. `UTF-8`, `UTF-16 LE`.
+    pub encoding: String,
+    /// The delimiter in words: `comma`, `semicolon` or `tab`.
+    pub delimiter: String,
+    /// The account-id column's name as written (`User id`, `Atlassian ID`).
+    pub key_column: String,
 }
 
 /// An imported export.
@@ -62,36 +86,87 @@ pub struct Roster {
     pub summary: ImportSummary,
 }
 
-/// Why a file could not be imported at all.
-#[derive(Debug, thiserror::Error)]
-pub enum RosterError {
-    /// The file could not be read.
-    #[error("Could not read {path}: {source}")]
-    Read {
-        path: String,
-        source: std::io::Error,
-    },
-    /// Placeholder until the importer lands.
-    #[error("not built yet")]
-    NotBuilt,
-}
-
 /// Reads and imports an export file.
 pub fn import_file(path: &Path) -> Result<Roster, RosterError> {
-    let bytes = std::fs::read(path).map_err(|source| RosterError::Read {
+    let read_error = |source| RosterError::Read {
         path: path.display().to_string(),
         source,
-    })?;
-    import_bytes(&bytes)
+    };
+    let size = std::fs::metadata(path).map_err(read_error)?.len();
+    if size > MAX_FILE_BYTES {
+        return Err(RosterError::TooLarge {
+            path: path.display().to_string(),
+            megabytes: size / (1024 * 1024),
+        });
+    }
+    import_bytes(&std::fs::read(path).map_err(read_error)?)
 }
 
 /// Imports an export from its raw bytes (any supported encoding).
-pub fn import_bytes(_bytes: &[u8]) -> Result<Roster, RosterError> {
-    Err(RosterError::NotBuilt)
+pub fn import_bytes(bytes: &[u8]) -> Result<Roster, RosterError> {
+    let decoded = decode::decode(bytes)?;
+    if decoded.text.is_empty() {
+        return Err(RosterError::Empty);
+    }
+    let layout = sniff::sniff(&decoded.text)?;
+    let mut rows = rows::Rows::new(&decoded.text, layout.delimiter, layout.skip);
+
+    let Some(header_line) = rows.next_non_blank() else {
+        return Err(RosterError::NoHeader);
+    };
+    // Reading a record from text cannot fail; if it ever did, the file is not usable text.
+    let header_line = header_line.map_err(|_| RosterError::NotText)?;
+    let cols = headers::map_header(rows.record.iter(), header_line)?;
+
+    let mut summary = ImportSummary {
+        encoding: decoded.encoding.to_owned(),
+        delimiter: sniff::delimiter_name(layout.delimiter),
+        key_column: cols.key_name.clone(),
+        ..ImportSummary::default()
+    };
+    let mut merger = merge::Merger::default();
+    while let Some(line) = rows.next_non_blank() {
+        summary.rows_read += 1;
+        let line = match line {
+            Ok(line) => line,
+            Err(reason) => {
+                // The parser cannot go on past this point; keep what was read.
+                summary.skipped.push(reason);
+                break;
+            }
+        };
+        let row = &rows.record;
+        if row.len() != cols.width {
+            summary.skipped.push(SkippedRow {
+                line,
+                reason: format!(
+                    "this row has {} cells but the header has {}; a {} or a quote may be out of place",
+                    row.len(),
+                    cols.width,
+                    summary.delimiter
+                ),
+            });
+            continue;
+        }
+        let id = row.get(cols.key).unwrap_or("").trim();
+        if let Err(problem) = check_account_id(id) {
+            let reason = match problem {
+                IdProblem::Empty => format!("the \"{}\" cell is empty", cols.key_name),
+                other => other.to_string(),
+            };
+            summary.skipped.push(SkippedRow { line, reason });
+            continue;
+        }
+        merger.add(merge::user_from_row(row, &cols, id, line));
+    }
+    let (users, duplicates_merged) = merger.finish();
+    summary.users = users.len() as u64;
+    summary.duplicates_merged = duplicates_merged;
+    Ok(Roster { users, summary })
 }
 
-/// True for an Atlassian account id: `712020:` + UUID style, 24 hex characters, or another
-/// `prefix:value` id, at most 128 characters.
-pub fn is_valid_account_id(_id: &str) -> bool {
-    false
+/// True for an Atlassian account id: `712020:` + UUID, 24 hex characters, or another
+/// `digits:value` id, at most 128 visible ASCII characters (not trimmed first).
+pub fn is_valid_account_id(id: &str) -> bool {
+    check_account_id(id).is_ok()
 }
