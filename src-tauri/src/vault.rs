@@ -1,7 +1,23 @@
 //! The OS keychain: one API token per (site, email), and the token type that never shows itself.
+//!
+//! [`TokenStore`] is the seam: the app and the CLI use [`OsKeychain`] (macOS Keychain, Windows
+//! Credential Manager, Secret Service on Linux), unit tests use [`MemoryStore`]. The real store is
+//! tested by `tests/keychain.rs` under `.ci/with-keyring`.
+
+mod error;
+mod memory;
+mod os;
+
+pub use error::VaultError;
+pub use memory::MemoryStore;
+pub use os::{OsKeychain, KEYCHAIN_SERVICE};
 
 use secrecy::{ExposeSecret, SecretString};
+use serde::Serialize;
 use std::fmt;
+
+/// The environment variable that gives the token when the keychain has none (or is unavailable).
+pub const TOKEN_ENV_VAR: &str = "OFFBOARD_API_TOKEN";
 
 /// An Atlassian API token. Debug and Display print `[redacted]`; only `expose` reveals it.
 #[derive(Clone)]
@@ -36,3 +52,116 @@ impl fmt::Display for ApiToken {
         f.write_str("[redacted]")
     }
 }
+
+/// Which saved token: one per admin email on one site.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct VaultKey {
+    site: String,
+    email: String,
+}
+
+impl VaultKey {
+    /// A key for `email` on the site at `site_base_url` (already normalised by the caller, e.g.
+    /// `https://acme.atlassian.net`); surrounding spaces and trailing slashes are dropped and the
+    /// email is lowercased, so the same admin always finds the same entry.
+    pub fn new(site_base_url: &str, email: &str) -> Self {
+        VaultKey {
+            site: site_base_url.trim().trim_end_matches('/').to_owned(),
+            email: email.trim().to_lowercase(),
+        }
+    }
+
+    /// The site base URL, as stored.
+    pub fn site(&self) -> &str {
+        &self.site
+    }
+
+    /// The admin email, trimmed and lowercased.
+    pub fn email(&self) -> &str {
+        &self.email
+    }
+
+    /// The keychain account name, readable in Keychain Access or Seahorse: `<email> on <site>`.
+    pub fn account(&self) -> String {
+        format!("{} on {}", self.email, self.site)
+    }
+}
+
+impl fmt::Display for VaultKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} on {}", self.email, self.site)
+    }
+}
+
+/// Somewhere to keep API tokens. Calls may block (the OS keychain talks to another process):
+/// from async code, call it inside `tokio::task::spawn_blocking`.
+pub trait TokenStore: Send + Sync {
+    /// Saves (or replaces) the token for `key`. An empty token is refused.
+    fn save(&self, key: &VaultKey, token: &ApiToken) -> Result<(), VaultError>;
+    /// The token saved for `key`, or `None` when nothing usable is stored.
+    fn load(&self, key: &VaultKey) -> Result<Option<ApiToken>, VaultError>;
+    /// Whether a token is saved for `key`.
+    fn has(&self, key: &VaultKey) -> Result<bool, VaultError>;
+    /// Deletes the token for `key`; `true` if something was deleted.
+    fn forget(&self, key: &VaultKey) -> Result<bool, VaultError>;
+}
+
+/// Where a token came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TokenSource {
+    /// Saved in the keychain (or the store given).
+    Keychain,
+    /// The `OFFBOARD_API_TOKEN` environment variable.
+    Environment,
+}
+
+/// The token for `key`: from the keychain first, then from `OFFBOARD_API_TOKEN`. A keychain error
+/// (locked, missing, ...) is not fatal when the variable is set; `Ok(None)` when neither has one.
+pub fn token_from_sources(
+    store: &dyn TokenStore,
+    key: &VaultKey,
+) -> Result<Option<(ApiToken, TokenSource)>, VaultError> {
+    resolve_token(store, key, env_value)
+}
+
+/// The raw value of `OFFBOARD_API_TOKEN`, if set (and valid text).
+fn env_value() -> Option<String> {
+    match std::env::var(TOKEN_ENV_VAR) {
+        Ok(value) => Some(value),
+        Err(std::env::VarError::NotPresent) => None,
+        Err(std::env::VarError::NotUnicode(_)) => {
+            tracing::warn!("{TOKEN_ENV_VAR} is set but is not valid text; ignoring it");
+            None
+        }
+    }
+}
+
+/// `token_from_sources` with the environment injected, so tests need not touch the process env.
+/// `env` is read only when the keychain has no token; a blank value counts as unset.
+fn resolve_token(
+    store: &dyn TokenStore,
+    key: &VaultKey,
+    env: impl FnOnce() -> Option<String>,
+) -> Result<Option<(ApiToken, TokenSource)>, VaultError> {
+    let from_env = || {
+        env()
+            .map(ApiToken::new)
+            .filter(|token| !token.is_empty())
+            .map(|token| (token, TokenSource::Environment))
+    };
+    match store.load(key) {
+        Ok(Some(token)) => Ok(Some((token, TokenSource::Keychain))),
+        Ok(None) => Ok(from_env()),
+        Err(keychain_error) => match from_env() {
+            Some(found) => {
+                tracing::warn!(%keychain_error, "keychain could not be read; using {TOKEN_ENV_VAR}");
+                Ok(Some(found))
+            }
+            None => Err(keychain_error),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests;
