@@ -1,9 +1,9 @@
 //! Import of the admin.atlassian.com user export (and the files people make of it) into a
 //! typed, de-duplicated roster with a summary of what was read and what was skipped.
 //!
-//! Steps: [`decode`] the bytes (UTF-8 ± BOM, UTF-16, Windows-1252), [`sniff`] the header line
-//! for the delimiter, map the header's columns ([`headers`]), then read each row ([`rows`]):
-//! validate its account id ([`account_id`]) and fold rows with the same id together ([`merge`]).
+//! Steps: `decode` the bytes (UTF-8 ± BOM, UTF-16, Windows-1252), `sniff` the header line
+//! for the delimiter, map the header's columns (`headers`), then read each row (`rows`):
+//! validate its account id (`account_id`) and fold rows with the same id together (`merge`).
 
 mod account_id;
 mod decode;
