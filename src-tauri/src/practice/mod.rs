@@ -1,2 +1,59 @@
 //! The practice site: a simulated Atlassian site on 127.0.0.1 for practice mode and tests.
-// PLACEHOLDER: the practice helper owns this folder.
+//!
+//! It answers Jira Cloud's user endpoints (`myself`, `user`, `user/bulk`, `DELETE user`, under
+//! both `/rest/api/2/` and `/rest/api/3/`) the way DESIGN.md §4 describes them, with Basic auth,
+//! a token-bucket rate limit on DELETE, and seeded, reproducible faults. Every request is
+//! recorded (never the token) so tests can assert on what a client did.
+
+mod bucket;
+mod cli;
+mod config;
+mod delete;
+mod generate;
+mod handler;
+mod reply;
+mod server;
+mod state;
+
+pub use cli::{run_cli, PracticeSiteArgs};
+pub use config::{Faults, PracticeConfig, PracticeUser};
+pub use server::PracticeSite;
+pub use state::RecordedRequest;
+
+/// The account id of the weak (non-site-admin) practice login, as `myself` reports it.
+pub const WEAK_ACCOUNT_ID: &str = "5c0ffee0d1a2b3c4d5e6f701";
+
+/// Why the practice site could not be prepared or started.
+#[derive(Debug, thiserror::Error)]
+pub enum PracticeError {
+    /// The listening socket could not be opened.
+    #[error(
+        "Could not start the practice site on {addr}: {source}. Another program may be using \
+         that port: choose another port, or use port 0 to let the computer pick a free one."
+    )]
+    Bind {
+        /// The address we tried to listen on.
+        addr: String,
+        /// What the operating system said.
+        source: std::io::Error,
+    },
+    /// The export used to seed the practice users could not be read.
+    #[error(
+        "Could not load practice users from {path}: {reason}. Choose a user export from \
+         admin.atlassian.com, or start the practice site with generated users instead."
+    )]
+    Csv {
+        /// The file we tried to read.
+        path: String,
+        /// What went wrong, in words.
+        reason: String,
+    },
+    /// A practice setting is out of range.
+    #[error("The practice site setting {setting} is not valid: {reason}")]
+    InvalidSetting {
+        /// Which setting (as the command line names it).
+        setting: &'static str,
+        /// What is allowed.
+        reason: String,
+    },
+}

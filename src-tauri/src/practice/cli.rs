@@ -1,0 +1,283 @@
+//! `offboard practice-site`: runs a practice site in the foreground until Ctrl-C or SIGTERM.
+
+use super::config::{Faults, PracticeConfig};
+use super::{PracticeError, PracticeSite};
+use std::future::Future;
+use std::io::Write;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Options of `offboard practice-site`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct PracticeSiteArgs {
+    /// Number of generated users (ignored with --csv).
+    #[arg(long, default_value_t = 300, conflicts_with = "csv")]
+    pub users: usize,
+    /// Seed the users from an admin.atlassian.com user export instead.
+    #[arg(long, value_name = "FILE")]
+    pub csv: Option<PathBuf>,
+    /// DELETE requests allowed per second (token bucket); unlimited when not given.
+    #[arg(long, value_name = "R")]
+    pub rate: Option<f64>,
+    /// Bucket size for --rate (default: the rate, at least 1).
+    #[arg(long)]
+    pub burst: Option<u32>,
+    /// Delay added to every reply, in milliseconds.
+    #[arg(long, default_value_t = 0)]
+    pub latency_ms: u64,
+    /// Random spread around --latency-ms, in milliseconds (uniform, ±).
+    #[arg(long, default_value_t = 0)]
+    pub jitter_ms: u64,
+    /// Probability (0 to 1) that a DELETE answers 503 with Retry-After (nothing removed).
+    #[arg(long, default_value_t = 0.0)]
+    pub p503: f64,
+    /// Probability that a DELETE answers 503 without Retry-After (nothing removed).
+    #[arg(long, default_value_t = 0.0)]
+    pub p503_bare: f64,
+    /// Probability that a DELETE answers 500 (half of them after the user was removed).
+    #[arg(long, default_value_t = 0.0)]
+    pub p500: f64,
+    /// Probability that a DELETE's connection closes unanswered (half after the removal).
+    #[arg(long, default_value_t = 0.0)]
+    pub pdrop: f64,
+    /// Probability that a DELETE is applied but answered only after --slow-ms.
+    #[arg(long, default_value_t = 0.0)]
+    pub pslow: f64,
+    /// How long a slow reply is held back, in milliseconds.
+    #[arg(long, default_value_t = 40_000)]
+    pub slow_ms: u64,
+    /// Seed for generated users, faults and jitter (same seed, same site).
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Port on 127.0.0.1 (0 = any free port).
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+    /// The practice admin's email.
+    #[arg(long, default_value = "admin@example.com")]
+    pub email: String,
+    /// The practice admin's API token (a made-up practice value, not a real token).
+    #[arg(long, default_value = "practice-token")]
+    pub token: String,
+}
+
+impl PracticeSiteArgs {
+    /// The site configuration these options describe.
+    pub fn to_config(&self) -> Result<PracticeConfig, PracticeError> {
+        let mut config = match &self.csv {
+            Some(path) => PracticeConfig::from_csv(path)?,
+            None => PracticeConfig::generated(self.users, self.seed),
+        };
+        config.seed = self.seed;
+        config.admin_email = self.email.clone();
+        config.admin_token = self.token.clone();
+        config.rate_per_sec = self.rate;
+        config.burst = self.burst;
+        config.latency = Duration::from_millis(self.latency_ms);
+        config.latency_jitter = Duration::from_millis(self.jitter_ms);
+        config.faults = Faults {
+            p_503_retry_after: self.p503,
+            p_503_bare: self.p503_bare,
+            p_500: self.p500,
+            p_drop: self.pdrop,
+            p_slow: self.pslow,
+            slow_delay: Duration::from_millis(self.slow_ms),
+        };
+        Ok(config)
+    }
+}
+
+/// Runs the practice site until Ctrl-C or SIGTERM; returns the process exit code.
+pub async fn run_cli(args: PracticeSiteArgs) -> i32 {
+    let stdout = std::io::stdout();
+    run_until(&args, &mut stdout.lock(), stop_signal()).await
+}
+
+/// Starts the site, prints how to reach it, serves until `stop` completes.
+pub(crate) async fn run_until(
+    args: &PracticeSiteArgs,
+    out: &mut impl Write,
+    stop: impl Future<Output = ()>,
+) -> i32 {
+    let site = match args.to_config() {
+        Ok(config) => match PracticeSite::start_on(config, args.port).await {
+            Ok(site) => site,
+            Err(e) => return fail(&e),
+        },
+        Err(e) => return fail(&e),
+    };
+    let banner = format!(
+        "PRACTICE_SITE_URL={url}\nPRACTICE_EMAIL={email}\nPRACTICE_TOKEN={token}\n\
+         The practice site is running at {url} with {n} users; nothing here touches a real \
+         Atlassian site. Press Ctrl-C to stop it.\n",
+        url = site.url(),
+        email = args.email,
+        token = args.token,
+        n = site.remaining_users(),
+    );
+    // The first line is read by scripts and tests as soon as it appears: flush it at once.
+    if out
+        .write_all(banner.as_bytes())
+        .and_then(|_| out.flush())
+        .is_err()
+    {
+        site.shutdown().await;
+        return 1;
+    }
+    stop.await;
+    site.shutdown().await;
+    0
+}
+
+fn fail(error: &PracticeError) -> i32 {
+    eprintln!("offboard: {error}");
+    1
+}
+
+/// Completes on Ctrl-C, or on SIGTERM where there is such a thing.
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+    }
+    // Ignored error: without a Ctrl-C handler we can only serve until killed.
+    let _ = tokio::signal::ctrl_c().await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Wrapper {
+        #[command(flatten)]
+        args: PracticeSiteArgs,
+    }
+
+    fn parse(argv: &[&str]) -> PracticeSiteArgs {
+        Wrapper::try_parse_from(std::iter::once("practice-site").chain(argv.iter().copied()))
+            .unwrap()
+            .args
+    }
+
+    #[test]
+    fn options_become_the_config() {
+        let args = parse(&[
+            "--users",
+            "12",
+            "--rate",
+            "5",
+            "--burst",
+            "2",
+            "--latency-ms",
+            "30",
+            "--jitter-ms",
+            "10",
+            "--p503",
+            "0.1",
+            "--p503-bare",
+            "0.2",
+            "--p500",
+            "0.05",
+            "--pdrop",
+            "0.01",
+            "--pslow",
+            "0.02",
+            "--slow-ms",
+            "900",
+            "--seed",
+            "9",
+            "--email",
+            "me@example.org",
+            "--token",
+            "tok",
+        ]);
+        let c = args.to_config().unwrap();
+        assert_eq!(c.users.len(), 13);
+        assert_eq!((c.rate_per_sec, c.burst, c.seed), (Some(5.0), Some(2), 9));
+        assert_eq!(c.latency, Duration::from_millis(30));
+        assert_eq!(c.latency_jitter, Duration::from_millis(10));
+        assert_eq!(c.faults.p_503_retry_after, 0.1);
+        assert_eq!(c.faults.p_503_bare, 0.2);
+        assert_eq!(c.faults.p_500, 0.05);
+        assert_eq!(c.faults.p_drop, 0.01);
+        assert_eq!(c.faults.p_slow, 0.02);
+        assert_eq!(c.faults.slow_delay, Duration::from_millis(900));
+        assert_eq!(
+            (c.admin_email.as_str(), c.admin_token.as_str()),
+            ("me@example.org", "tok")
+        );
+    }
+
+    #[test]
+    fn defaults_and_conflicts() {
+        let args = parse(&[]);
+        assert_eq!((args.users, args.port, args.rate), (300, 0, None));
+        assert!(Wrapper::try_parse_from(["x", "--users", "3", "--csv", "a.csv"]).is_err());
+    }
+
+    /// A writer the stop future can read while `run_until` holds it.
+    #[derive(Clone, Default)]
+    struct Shared(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+    impl Write for Shared {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().write(buf)
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[tokio::test]
+    async fn prints_the_url_first_then_serves_until_stopped() {
+        let args = parse(&["--users", "3"]);
+        let out = Shared::default();
+        let seen = out.clone();
+        // The stop future runs only once the banner is out: it uses the site, then stops it.
+        let stop = async move {
+            let text = String::from_utf8(seen.0.lock().unwrap().clone()).unwrap();
+            let url = text
+                .lines()
+                .next()
+                .unwrap()
+                .strip_prefix("PRACTICE_SITE_URL=")
+                .unwrap()
+                .to_string();
+            let status = reqwest::Client::new()
+                .get(format!("{url}/rest/api/3/myself"))
+                .basic_auth("admin@example.com", Some("practice-token"))
+                .send()
+                .await
+                .unwrap()
+                .status();
+            assert_eq!(status, 200);
+        };
+        let code = run_until(&args, &mut out.clone(), stop).await;
+        assert_eq!(code, 0);
+        let text = String::from_utf8(out.0.lock().unwrap().clone()).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(
+            lines[0].starts_with("PRACTICE_SITE_URL=http://127.0.0.1:"),
+            "{text}"
+        );
+        assert_ne!(lines[0], "PRACTICE_SITE_URL=http://127.0.0.1:0");
+        assert_eq!(lines[1], "PRACTICE_EMAIL=admin@example.com");
+        assert_eq!(lines[2], "PRACTICE_TOKEN=practice-token");
+        assert!(lines[3].contains("4 users"), "{text}");
+    }
+
+    #[tokio::test]
+    async fn a_bad_setting_fails_with_exit_code_1() {
+        let args = parse(&["--p500", "2"]);
+        let code = run_until(&args, &mut Vec::new(), async {}).await;
+        assert_eq!(code, 1);
+    }
+}

@@ -1,0 +1,170 @@
+//! The listening side: accept loop, one task per keep-alive connection, shutdown.
+
+use super::config::{Faults, PracticeConfig};
+use super::handler::serve;
+use super::state::{RecordedRequest, SiteState};
+use super::PracticeError;
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper_util::rt::TokioIo;
+use std::sync::{Arc, Mutex};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{watch, Notify};
+use tokio::task::{JoinHandle, JoinSet};
+
+/// A running practice site. Clones share the same server; it stops on `shutdown`, or when the
+/// last clone is dropped.
+#[derive(Clone)]
+pub struct PracticeSite {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    state: Arc<SiteState>,
+    url: String,
+    stop: watch::Sender<bool>,
+    task: Mutex<Option<JoinHandle<()>>>,
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        // Aborting the accept task drops its JoinSet, which aborts every connection task.
+        if let Some(task) = self.task.lock().ok().and_then(|mut t| t.take()) {
+            task.abort();
+        }
+    }
+}
+
+impl std::fmt::Debug for PracticeSite {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PracticeSite")
+            .field("url", &self.inner.url)
+            .finish_non_exhaustive()
+    }
+}
+
+impl PracticeSite {
+    /// Starts a site on 127.0.0.1 with a free port chosen by the system.
+    pub async fn start(config: PracticeConfig) -> Result<PracticeSite, PracticeError> {
+        PracticeSite::start_on(config, 0).await
+    }
+
+    /// Starts a site on 127.0.0.1:`port` (0 = any free port).
+    pub async fn start_on(
+        config: PracticeConfig,
+        port: u16,
+    ) -> Result<PracticeSite, PracticeError> {
+        config.validate()?;
+        let addr = format!("127.0.0.1:{port}");
+        let bind_error = |source| PracticeError::Bind {
+            addr: addr.clone(),
+            source,
+        };
+        let listener = TcpListener::bind(&addr).await.map_err(bind_error)?;
+        let local = listener.local_addr().map_err(bind_error)?;
+        let url = format!("http://127.0.0.1:{}", local.port());
+        let state = Arc::new(SiteState::new(config, url.clone()));
+        let (stop, stopped) = watch::channel(false);
+        let task = tokio::spawn(accept_loop(listener, Arc::clone(&state), stopped));
+        Ok(PracticeSite {
+            inner: Arc::new(Inner {
+                state,
+                url,
+                stop,
+                task: Mutex::new(Some(task)),
+            }),
+        })
+    }
+
+    /// The base URL, `http://127.0.0.1:PORT`.
+    pub fn url(&self) -> String {
+        self.inner.url.clone()
+    }
+
+    /// Every request seen so far, in arrival order.
+    pub fn record(&self) -> Vec<RecordedRequest> {
+        self.inner.state.record()
+    }
+
+    /// How many DELETE requests arrived for this account id, whatever was answered.
+    pub fn deletes_of(&self, account_id: &str) -> usize {
+        self.inner.state.deletes_of(account_id)
+    }
+
+    /// True while the site still holds this account.
+    pub fn exists(&self, account_id: &str) -> bool {
+        self.inner.state.live().users.contains_key(account_id)
+    }
+
+    /// How many accounts the site still holds (the caller included).
+    pub fn remaining_users(&self) -> usize {
+        self.inner.state.live().users.len()
+    }
+
+    /// How many deletes were actually applied (including those whose reply was lost).
+    pub fn applied_deletes(&self) -> u64 {
+        self.inner.state.live().applied_deletes
+    }
+
+    /// Replaces the fault knobs from the next DELETE on.
+    pub fn set_faults(&self, faults: Faults) {
+        self.inner.state.live().faults = faults;
+    }
+
+    /// Changes the DELETE rate with a fresh, full bucket (burst as configured, or
+    /// `max(1, rate)`); `None`, or a rate that is not a positive number, removes the limit.
+    pub fn set_rate(&self, rate_per_sec: Option<f64>) {
+        self.inner.state.set_rate(rate_per_sec);
+    }
+
+    /// Stops listening, closes every connection, and returns once the server is gone.
+    pub async fn shutdown(self) {
+        // Ignored error: the accept loop already ended, which is what we want.
+        let _ = self.inner.stop.send(true);
+        let task = self.inner.task.lock().ok().and_then(|mut t| t.take());
+        if let Some(task) = task {
+            // Ignored error: a cancelled or panicked loop is stopped all the same.
+            let _ = task.await;
+        }
+    }
+}
+
+async fn accept_loop(
+    listener: TcpListener,
+    state: Arc<SiteState>,
+    mut stopped: watch::Receiver<bool>,
+) {
+    let mut connections = JoinSet::new();
+    loop {
+        tokio::select! {
+            _ = stopped.changed() => break,
+            accepted = listener.accept() => {
+                // A failed accept (e.g. out of file descriptors) only loses that connection.
+                if let Ok((stream, _)) = accepted {
+                    connections.spawn(connection(stream, Arc::clone(&state), stopped.clone()));
+                }
+            }
+            // Reap finished connection tasks so the set does not grow for ever.
+            Some(_) = connections.join_next(), if !connections.is_empty() => {}
+        }
+    }
+    drop(listener);
+    connections.shutdown().await;
+}
+
+async fn connection(stream: TcpStream, state: Arc<SiteState>, mut stopped: watch::Receiver<bool>) {
+    let kill = Arc::new(Notify::new());
+    let service = {
+        let kill = Arc::clone(&kill);
+        service_fn(move |req| serve(Arc::clone(&state), Arc::clone(&kill), req))
+    };
+    let conn = http1::Builder::new()
+        .keep_alive(true)
+        .serve_connection(TokioIo::new(stream), service);
+    // Returning drops `conn`, which closes the socket: that is how a reply is "dropped".
+    tokio::select! {
+        _ = conn => {}
+        _ = kill.notified() => {}
+        _ = stopped.changed() => {}
+    }
+}
