@@ -4,13 +4,12 @@
 //! Redirects are never followed, so credentials cannot travel to another host (DESIGN.md §5);
 //! plain http is refused by reqwest itself unless the site is on this computer.
 
-use super::reply::{classify, looks_like_html, parse_error_messages, redirect_message, snippet};
+use super::reply::{classify, looks_like_html};
 use super::{AtlassianError, Myself, Remover, Site, SiteUser, TransportKind, Verdict};
 use crate::vault::ApiToken;
 use base64::Engine as _;
 use reqwest::header::{HeaderMap, HeaderValue, ACCEPT};
 use reqwest::{redirect, Method};
-use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use std::collections::HashSet;
 use std::fmt;
@@ -21,6 +20,10 @@ use url::Url;
 
 #[path = "client_failure.rs"]
 mod failure;
+#[path = "client_json.rs"]
+mod json;
+
+use json::{parse_json, Reply};
 
 /// Sent with every request, so Atlassian can tell Offboard's traffic apart.
 pub const USER_AGENT: &str = concat!("Offboard/", env!("CARGO_PKG_VERSION"));
@@ -66,17 +69,6 @@ struct Inner {
     token: ApiToken,
     config: ClientConfig,
     http: reqwest::Client,
-}
-
-/// A reply as read: the status, headers and (capped, lossy UTF-8) body text.
-struct Reply {
-    status: u16,
-    headers: HeaderMap,
-    body: String,
-    /// The body was longer than the limit and was cut.
-    truncated: bool,
-    /// The connection failed while the body was being read.
-    body_failure: Option<(TransportKind, String)>,
 }
 
 /// One page of `GET /rest/api/3/user/bulk`.
@@ -143,7 +135,7 @@ impl SiteClient {
     pub async fn myself(&self) -> Result<Myself, AtlassianError> {
         let url = self.inner.site.endpoint("/rest/api/3/myself", &[]);
         let reply = self.fetch(Method::GET, url).await?;
-        self.parse_json(reply)
+        parse_json(reply)
     }
 
     /// `GET /rest/api/3/user?accountId=ID`: `None` on 404.
@@ -156,7 +148,7 @@ impl SiteClient {
         if reply.status == 404 && !looks_like_html(&reply.headers, &reply.body) {
             return Ok(None);
         }
-        self.parse_json(reply).map(Some)
+        parse_json(reply).map(Some)
     }
 
     /// `GET /rest/api/3/user/bulk` in batches of [`BULK_BATCH`], following each batch's pages:
@@ -194,7 +186,7 @@ impl SiteClient {
             query.extend(batch.iter().map(|id| ("accountId", *id)));
             let url = self.inner.site.endpoint("/rest/api/3/user/bulk", &query);
             let reply = self.fetch(Method::GET, url).await?;
-            let page: BulkPage = self.parse_json(reply)?;
+            let page: BulkPage = parse_json(reply)?;
             let count = page.values.len();
             users.extend(page.values);
             start += count;
@@ -282,76 +274,6 @@ impl SiteClient {
         })
     }
 
-    /// A lookup's reply as `T`, or the error an admin should see.
-    fn parse_json<T: DeserializeOwned>(&self, reply: Reply) -> Result<T, AtlassianError> {
-        let status = reply.status;
-        let html = looks_like_html(&reply.headers, &reply.body);
-        if !(200..300).contains(&status) {
-            return Err(self.error_for(reply, html));
-        }
-        if html {
-            return Err(bad_reply(
-                status,
-                "a web page instead of Atlassian's API reply",
-                &reply.body,
-            ));
-        }
-        if let Some((_, detail)) = reply.body_failure {
-            return Err(AtlassianError::Network(detail));
-        }
-        if reply.truncated {
-            return Err(AtlassianError::BadReply {
-                status,
-                detail: format!(
-                    "a reply larger than the {} MB Offboard accepts",
-                    JSON_BODY_LIMIT >> 20
-                ),
-            });
-        }
-        if reply.body.trim().is_empty() {
-            return Err(AtlassianError::BadReply {
-                status,
-                detail: "an empty reply".into(),
-            });
-        }
-        serde_json::from_str(&reply.body).map_err(|e| AtlassianError::BadReply {
-            status,
-            detail: format!("a reply that was not the JSON Offboard expected ({e})"),
-        })
-    }
-
-    fn error_for(&self, reply: Reply, html: bool) -> AtlassianError {
-        let status = reply.status;
-        match classify(
-            status,
-            &reply.headers,
-            &reply.body,
-            OffsetDateTime::now_utc(),
-        ) {
-            Verdict::Unauthorized { .. } => AtlassianError::Unauthorized,
-            Verdict::Forbidden { .. } => AtlassianError::Forbidden,
-            Verdict::RateLimited { status, info } => AtlassianError::RateLimited { status, info },
-            _ if (300..400).contains(&status) => AtlassianError::Status {
-                status,
-                message: redirect_message(status, &reply.headers),
-            },
-            _ if html => bad_reply(
-                status,
-                "a web page instead of Atlassian's API reply",
-                &reply.body,
-            ),
-            _ => {
-                let said = parse_error_messages(&reply.body);
-                let message = if said.is_empty() {
-                    "no details were given.".to_owned()
-                } else {
-                    said
-                };
-                AtlassianError::Status { status, message }
-            }
-        }
-    }
-
     fn failure(&self, err: &reqwest::Error) -> (TransportKind, String) {
         let inner = &self.inner;
         let (kind, detail) = failure::describe(
@@ -376,16 +298,6 @@ impl SiteClient {
         text.replace(&encoded, "[redacted]")
             .replace(token, "[redacted]")
     }
-}
-
-fn bad_reply(status: u16, what: &str, body: &str) -> AtlassianError {
-    let excerpt = snippet(body);
-    let detail = if excerpt.is_empty() {
-        what.to_owned()
-    } else {
-        format!("{what} (\"{excerpt}\")")
-    };
-    AtlassianError::BadReply { status, detail }
 }
 
 impl fmt::Debug for SiteClient {
