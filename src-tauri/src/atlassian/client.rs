@@ -192,7 +192,7 @@ impl SiteClient {
             start += count;
             let last = page
                 .is_last
-                .unwrap_or_else(|| page.total.map_or(true, |total| start as u64 >= total));
+                .unwrap_or_else(|| page.total.is_none_or(|total| start as u64 >= total));
             if last || start >= batch.len() {
                 return Ok(users);
             }

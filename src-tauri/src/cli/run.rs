@@ -60,7 +60,7 @@ pub async fn delete(args: DeleteArgs) -> i32 {
     let to_remove = plan.rows.len() - protected;
     eprintln!(
         "Remove {to_remove} users from {}. This removes their access to the site; their Atlassian accounts are not deleted.",
-        site.host()
+        site.authority()
     );
     if protected > 0 {
         eprintln!("{protected} protected rows (your own account, org admins) will be skipped.");
@@ -114,7 +114,7 @@ pub async fn resume(args: ResumeArgs) -> i32 {
     eprintln!(
         "Resuming run {} on {} ({} rows).",
         run.plan.run_id,
-        site.host(),
+        site.authority(),
         run.plan.rows.len()
     );
     execute(client, run, me, args.results.as_deref()).await
@@ -232,12 +232,12 @@ async fn connect(site: &Site, email: &str, net: &NetArgs) -> Result<(SiteClient,
                 eprintln!("offboard: {e}");
             }
             let prompted = interactive()
-                .then(|| prompt_token(&format!("{email} on {}", site.host())))
+                .then(|| prompt_token(&format!("{email} on {}", site.authority())))
                 .flatten();
             prompted.ok_or_else(|| {
                 bad(&format!(
                     "no API token for {email} on {}: save one with `offboard token set --site {} --email {email}`, or set OFFBOARD_API_TOKEN",
-                    site.host(),
+                    site.authority(),
                     site.base_url()
                 ))
             })?
@@ -256,7 +256,7 @@ async fn connect(site: &Site, email: &str, net: &NetArgs) -> Result<(SiteClient,
     };
     eprintln!(
         "Signed in to {} as {name} <{}>.",
-        site.host(),
+        site.authority(),
         me.email_address.as_deref().unwrap_or(email)
     );
     Ok((client, me))

@@ -1,5 +1,5 @@
 //! Account-id shape rules (DESIGN.md §4): `712020:` + a UUID, 24 hex characters, or another
-//! `digits:value` id such as an app account's `557057:<uuid>`; at most 128 visible ASCII
+//! `digits:value` id such as an app account's `557057:<uuid>`, or a customer's `qm:<uuid>:<uuid>`; at most 128 visible ASCII
 //! characters, no whitespace.
 
 use std::fmt;
@@ -99,6 +99,12 @@ fn is_prefixed(id: &str) -> bool {
     let Some((prefix, value)) = id.split_once(':') else {
         return false;
     };
+    // Jira Service Management customers: `qm:<uuid>:<uuid>`.
+    if prefix == "qm" {
+        return value
+            .split_once(':')
+            .is_some_and(|(a, b)| is_uuid(a) && is_uuid(b));
+    }
     if prefix.is_empty() || !prefix.bytes().all(|b| b.is_ascii_digit()) {
         return false;
     }
@@ -150,6 +156,8 @@ mod tests {
             "557057:085c1d26-e228-4a78-942c-c44d7629e7a5",
             "557058:2456de76-aaad-46b8-95c6-b62bd09e0492",
             "123:abc",
+            // A Jira Service Management customer.
+            "qm:bf869e44-40a0-4477-b7e7-0bad3f9c17d5:236e57db-f416-4771-8dd1-63de3b6e32d5",
         ] {
             assert_eq!(check_account_id(id), Ok(()), "{id}");
         }
@@ -159,7 +167,7 @@ mod tests {
     fn rejects_with_the_right_reason() {
         assert_eq!(check_account_id(""), Err(IdProblem::Empty));
         type Variant = fn(String) -> IdProblem;
-        let cases: [(&str, Variant); 10] = [
+        let cases: [(&str, Variant); 11] = [
             ("5ddd5094 eb3435850394b668", IdProblem::InnerSpace),
             (" 5ddd5094eb3435850394b668", IdProblem::InnerSpace),
             ("5ddd5094eb3435850394b66é", IdProblem::BadCharacter),
@@ -171,6 +179,7 @@ mod tests {
             ("5b10ac8d82e05b22cc7d4ef", IdProblem::Shape),
             ("5b10ac8d82e05b22cc7d4efz", IdProblem::Shape),
             ("abc:def", IdProblem::Shape),
+            ("qm:bf869e44-40a0-4477-b7e7-0bad3f9c17d5", IdProblem::Shape),
         ];
         for (id, problem) in cases {
             assert_eq!(check_account_id(id), Err(problem(id.to_owned())));

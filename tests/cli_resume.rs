@@ -1,0 +1,137 @@
+//! A CLI run killed with SIGKILL mid-flight, again and again, and resumed each time: every row is
+//! decided exactly once, and the site never sees a DELETE for a row already decided.
+
+mod common;
+
+use common::*;
+use offboard::practice::PracticeConfig;
+use offboard::sweep::{read_state, JOURNAL_FILE};
+use std::collections::{BTreeSet, HashMap};
+use std::time::Duration;
+
+/// Waits (bounded) until the site has received at least `n` DELETEs in total.
+async fn until_deletes(setup: &Setup, n: usize) {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(120);
+    while setup
+        .site
+        .record()
+        .iter()
+        .filter(|r| r.method == "DELETE")
+        .count()
+        < n
+    {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the site never got {n} DELETEs"
+        );
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_run_killed_at_any_instant_resumes_without_losing_or_repeating_a_decision() {
+    let mut config = PracticeConfig::generated(240, 11);
+    // Slow replies keep several removals in flight, so kills land between a DELETE and its outcome.
+    config.latency = Duration::from_millis(120);
+    config.latency_jitter = Duration::from_millis(60);
+    let setup = Setup::start(config).await;
+    let mut in_doubt_seen = 0;
+    let mut decided_before: BTreeSet<usize> = BTreeSet::new();
+    let mut checked_from = 0usize;
+    for (session, kill_at) in [10usize, 60, 120].into_iter().enumerate() {
+        let mut cmd = if session == 0 {
+            setup.delete_cmd(&["--yes", "--max-rate", "50", "--max-in-flight", "8"])
+        } else {
+            let mut c = setup.cmd();
+            c.arg("resume")
+                .arg(setup.run_dir())
+                .args(["--backoff-base-ms", "50"]);
+            c
+        };
+        let mut child = cmd
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        until_deletes(&setup, kill_at).await;
+        child.start_kill().unwrap(); // SIGKILL
+        child.wait().await.unwrap();
+
+        // No DELETE since the last kill was for a row decided before it.
+        let dir = setup.run_dir();
+        let plan = offboard::sweep::read_plan(&dir).unwrap();
+        let record = setup.site.record();
+        for r in record[checked_from..]
+            .iter()
+            .filter(|r| r.method == "DELETE")
+        {
+            let row = plan
+                .rows
+                .iter()
+                .position(|p| Some(&p.account_id) == r.account_id.as_ref())
+                .unwrap();
+            assert!(
+                !decided_before.contains(&row),
+                "row {row} was sent again after it was decided"
+            );
+        }
+        checked_from = record.len();
+        let state = read_state(&dir).unwrap();
+        in_doubt_seen += state.in_doubt.len();
+        decided_before = state.decided.keys().copied().collect();
+    }
+    assert!(
+        in_doubt_seen > 0,
+        "at least one kill landed between a DELETE and its outcome"
+    );
+
+    let mut cmd = setup.cmd();
+    cmd.arg("resume")
+        .arg(setup.run_dir())
+        .args(["--backoff-base-ms", "50"]);
+    let out = run(cmd).await;
+    assert_eq!(out.status.code(), Some(0), "{}", texts(&out).1);
+    let dir = setup.run_dir();
+    let plan = offboard::sweep::read_plan(&dir).unwrap();
+    for r in setup.site.record()[checked_from..]
+        .iter()
+        .filter(|r| r.method == "DELETE")
+    {
+        let row = plan
+            .rows
+            .iter()
+            .position(|p| Some(&p.account_id) == r.account_id.as_ref())
+            .unwrap();
+        assert!(
+            !decided_before.contains(&row),
+            "row {row} was sent again after it was decided"
+        );
+    }
+
+    // Every row decided exactly once in the journal.
+    let journal = std::fs::read_to_string(dir.join(JOURNAL_FILE)).unwrap();
+    let mut decisions: HashMap<usize, usize> = HashMap::new();
+    for line in journal.lines() {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        if v["type"] == "outcome" {
+            *decisions
+                .entry(v["row"].as_u64().unwrap() as usize)
+                .or_default() += 1;
+        }
+    }
+    assert_eq!(decisions.len(), plan.rows.len());
+    assert!(
+        decisions.values().all(|n| *n == 1),
+        "a row was decided twice"
+    );
+
+    // Nothing lost: every removable user is gone and reported removed (never "already gone",
+    // since every one of them existed when the run began).
+    let rows = results(&dir.join("results.csv"));
+    let outcome: HashMap<_, _> = rows.iter().map(|r| (r.0.clone(), r.1.clone())).collect();
+    for id in setup.removable() {
+        assert!(!setup.site.exists(&id), "{id} is still on the site");
+        assert_eq!(outcome[&id], "removed", "{id}");
+    }
+    assert_eq!(summary(&out)["removed"], setup.removable().len() as u64);
+}

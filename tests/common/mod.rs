@@ -1,0 +1,192 @@
+//! Helpers shared by the end-to-end suites: a practice site in this process, the real `offboard`
+//! binary driven over HTTP against it, and readers for what a run wrote.
+#![allow(dead_code)] // each suite uses its own subset
+
+use offboard::practice::{PracticeConfig, PracticeSite, PracticeUser};
+use std::path::{Path, PathBuf};
+use std::process::Output;
+use std::time::Duration;
+
+/// The binary under test.
+pub const BIN: &str = env!("CARGO_BIN_EXE_offboard");
+
+/// A test fixture's path.
+pub fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/fixtures")
+        .join(name)
+}
+
+/// Writes the users as an admin.atlassian.com export (the caller and app accounts included).
+pub fn write_export(users: &[PracticeUser], path: &Path) {
+    let mut w = csv::Writer::from_path(path).unwrap();
+    w.write_record([
+        "User id",
+        "User name",
+        "email",
+        "User status",
+        "Added to org",
+        "Org role",
+        "Last seen in Jira - acme",
+        "Jira - acme",
+    ])
+    .unwrap();
+    for u in users {
+        let email = u.email.clone().unwrap_or_default();
+        w.write_record([
+            u.account_id.as_str(),
+            &u.display_name,
+            &email,
+            "Active",
+            "3 Jan 2024",
+            "",
+            "Never accessed",
+            "User",
+        ])
+        .unwrap();
+    }
+    w.flush().unwrap();
+}
+
+/// A started practice site with its users written as an export in a temp folder.
+pub struct Setup {
+    pub site: PracticeSite,
+    pub config: PracticeConfig,
+    pub tmp: tempfile::TempDir,
+    pub csv: PathBuf,
+}
+
+impl Setup {
+    /// Starts the site and writes its export.
+    pub async fn start(config: PracticeConfig) -> Setup {
+        let tmp = tempfile::tempdir().unwrap();
+        let csv = tmp.path().join("export.csv");
+        write_export(&config.users, &csv);
+        let site = PracticeSite::start(config.clone()).await.unwrap();
+        Setup {
+            site,
+            config,
+            tmp,
+            csv,
+        }
+    }
+
+    /// The run folders' parent.
+    pub fn journal_dir(&self) -> PathBuf {
+        self.tmp.path().join("runs")
+    }
+
+    /// `offboard delete` against this site with the admin token in the environment.
+    pub fn delete_cmd(&self, extra: &[&str]) -> tokio::process::Command {
+        let mut cmd = self.cmd();
+        cmd.args([
+            "delete",
+            "--site",
+            &self.site.url(),
+            "--email",
+            &self.config.admin_email,
+            "--csv",
+        ])
+        .arg(&self.csv)
+        .arg("--journal-dir")
+        .arg(self.journal_dir())
+        .args(["--backoff-base-ms", "50"])
+        .args(extra);
+        cmd
+    }
+
+    /// The binary with a clean environment: the token in `OFFBOARD_API_TOKEN`, no keychain.
+    pub fn cmd(&self) -> tokio::process::Command {
+        let mut cmd = tokio::process::Command::new(BIN);
+        cmd.env("OFFBOARD_API_TOKEN", &self.config.admin_token)
+            .env("OFFBOARD_DATA_DIR", self.tmp.path().join("data"))
+            .env_remove("DBUS_SESSION_BUS_ADDRESS")
+            .stdin(std::process::Stdio::null())
+            .kill_on_drop(true);
+        cmd
+    }
+
+    /// Users a run may remove: not the caller, not app accounts.
+    pub fn removable(&self) -> Vec<String> {
+        self.config
+            .users
+            .iter()
+            .filter(|u| u.account_id != self.config.caller_account_id && u.account_type != "app")
+            .map(|u| u.account_id.clone())
+            .collect()
+    }
+
+    /// The only run folder.
+    pub fn run_dir(&self) -> PathBuf {
+        let mut dirs: Vec<_> = std::fs::read_dir(self.journal_dir())
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .collect();
+        assert_eq!(dirs.len(), 1, "expected one run folder");
+        dirs.pop().unwrap()
+    }
+}
+
+/// Runs a command to the end (bounded) and returns its output.
+pub async fn run(mut cmd: tokio::process::Command) -> Output {
+    let out = tokio::time::timeout(Duration::from_secs(240), cmd.output())
+        .await
+        .expect("the CLI finished in time")
+        .unwrap();
+    if std::env::var_os("OFFBOARD_TEST_VERBOSE").is_some() {
+        eprintln!("{}", String::from_utf8_lossy(&out.stderr));
+    }
+    out
+}
+
+/// Text of stdout and stderr.
+pub fn texts(out: &Output) -> (String, String) {
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// The counters from the CLI's summary line.
+pub fn summary(out: &Output) -> std::collections::BTreeMap<String, u64> {
+    let (stdout, stderr) = texts(out);
+    let line = stdout
+        .lines()
+        .find(|l| l.starts_with("removed="))
+        .unwrap_or_else(|| panic!("no summary line:\n{stdout}\n{stderr}"));
+    line.split_whitespace()
+        .map(|kv| {
+            let (k, v) = kv.split_once('=').unwrap();
+            (k.to_owned(), v.parse().unwrap())
+        })
+        .collect()
+}
+
+/// One results row: (User id, outcome, http_status, message).
+pub fn results(path: &Path) -> Vec<(String, String, String, String)> {
+    let mut r = csv::Reader::from_path(path).unwrap();
+    assert_eq!(
+        r.headers().unwrap().iter().collect::<Vec<_>>(),
+        [
+            "User id",
+            "User name",
+            "email",
+            "outcome",
+            "http_status",
+            "message",
+            "finished_at"
+        ]
+    );
+    r.records()
+        .map(|rec| {
+            let rec = rec.unwrap();
+            (
+                rec[0].to_owned(),
+                rec[3].to_owned(),
+                rec[4].to_owned(),
+                rec[5].to_owned(),
+            )
+        })
+        .collect()
+}
