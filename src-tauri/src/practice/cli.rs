@@ -13,6 +13,9 @@ pub struct PracticeSiteArgs {
     /// Number of generated users (ignored with --csv).
     #[arg(long, default_value_t = 300, conflicts_with = "csv")]
     pub users: usize,
+    /// Write the site's users as an admin.atlassian.com-style export to FILE before serving.
+    #[arg(long, value_name = "FILE")]
+    pub export_csv: Option<PathBuf>,
     /// Seed the users from an admin.atlassian.com user export instead.
     #[arg(long, value_name = "FILE")]
     pub csv: Option<PathBuf>,
@@ -99,7 +102,14 @@ pub(crate) async fn run_until(
     stop: impl Future<Output = ()>,
 ) -> i32 {
     let site = match args.to_config() {
-        Ok(config) => match PracticeSite::start_on(config, args.port).await {
+        Ok(config) => match PracticeSite::start_on(config.clone(), args.port)
+            .await
+            .and_then(|site| {
+                if let Some(path) = &args.export_csv {
+                    write_export(&config.users, path)?;
+                }
+                Ok(site)
+            }) {
             Ok(site) => site,
             Err(e) => return fail(&e),
         },
@@ -124,8 +134,63 @@ pub(crate) async fn run_until(
         return 1;
     }
     stop.await;
+    let _ = writeln!(out, "{}", tally(&site.record()));
     site.shutdown().await;
     0
+}
+
+/// One line on what the site saw, e.g. `PRACTICE_SITE_SAW requests=1203 deletes=1100 204=1000 429=100`.
+fn tally(record: &[super::RecordedRequest]) -> String {
+    let mut by_status = std::collections::BTreeMap::new();
+    let deletes = record.iter().filter(|r| r.method == "DELETE");
+    for r in deletes.clone() {
+        let key = r
+            .status
+            .map_or_else(|| "dropped".to_owned(), |s| s.to_string());
+        *by_status.entry(key).or_insert(0u64) += 1;
+    }
+    let statuses: Vec<String> = by_status.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    format!(
+        "PRACTICE_SITE_SAW requests={} deletes={} {}",
+        record.len(),
+        deletes.count(),
+        statuses.join(" ")
+    )
+}
+
+/// Writes users in the export's shape, so the CLI or the window can be pointed at them.
+fn write_export(
+    users: &[super::PracticeUser],
+    path: &std::path::Path,
+) -> Result<(), PracticeError> {
+    let csv_error = |e: csv::Error| PracticeError::Csv {
+        path: path.display().to_string(),
+        reason: e.to_string(),
+    };
+    let mut w = csv::Writer::from_path(path).map_err(csv_error)?;
+    w.write_record([
+        "User id",
+        "User name",
+        "email",
+        "User status",
+        "Added to org",
+        "Org role",
+    ])
+    .map_err(csv_error)?;
+    for u in users {
+        let status = if u.active { "Active" } else { "Deactivated" };
+        let email = u.email.as_deref().unwrap_or_default();
+        w.write_record([
+            u.account_id.as_str(),
+            &u.display_name,
+            email,
+            status,
+            "3 Jan 2024",
+            "",
+        ])
+        .map_err(csv_error)?;
+    }
+    w.flush().map_err(|e| csv_error(e.into()))
 }
 
 fn fail(error: &PracticeError) -> i32 {
@@ -272,6 +337,30 @@ mod tests {
         assert_eq!(lines[1], "PRACTICE_EMAIL=admin@example.com");
         assert_eq!(lines[2], "PRACTICE_TOKEN=practice-token");
         assert!(lines[3].contains("4 users"), "{text}");
+        assert_eq!(
+            lines[4], "PRACTICE_SITE_SAW requests=1 deletes=0 ",
+            "the tally on stop"
+        );
+    }
+
+    #[tokio::test]
+    async fn exports_its_users_for_the_importer() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("export.csv");
+        let args = parse(&["--users", "25", "--export-csv", path.to_str().unwrap()]);
+        let code = run_until(&args, &mut Vec::new(), async {}).await;
+        assert_eq!(code, 0);
+        let roster = crate::roster::import_file(&path).unwrap();
+        let expected: Vec<String> = args
+            .to_config()
+            .unwrap()
+            .users
+            .into_iter()
+            .map(|u| u.account_id)
+            .collect();
+        let got: Vec<String> = roster.users.into_iter().map(|u| u.account_id).collect();
+        assert_eq!(got, expected);
+        assert!(roster.summary.skipped.is_empty());
     }
 
     #[tokio::test]

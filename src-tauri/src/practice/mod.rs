@@ -48,6 +48,16 @@ pub enum PracticeError {
         /// What went wrong, in words.
         reason: String,
     },
+    /// The practice users could not be written out as an export.
+    #[error(
+        "Could not write the practice users to {path}: {reason}. Choose a folder you can write to."
+    )]
+    Export {
+        /// The file we tried to write.
+        path: String,
+        /// What went wrong, in words.
+        reason: String,
+    },
     /// A practice setting is out of range.
     #[error("The practice site setting {setting} is not valid: {reason}")]
     InvalidSetting {
