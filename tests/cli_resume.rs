@@ -28,6 +28,25 @@ async fn until_deletes(setup: &Setup, n: usize) {
     }
 }
 
+/// Asserts that no DELETE the site saw from `from` on was for a row in `decided`; returns the
+/// record's length, where the next check starts.
+fn no_delete_for_decided_rows(setup: &Setup, from: usize, decided: &BTreeSet<usize>) -> usize {
+    let plan = offboard::sweep::read_plan(&setup.run_dir()).unwrap();
+    let record = setup.site.record();
+    for r in record[from..].iter().filter(|r| r.method == "DELETE") {
+        let row = plan
+            .rows
+            .iter()
+            .position(|p| Some(&p.account_id) == r.account_id.as_ref())
+            .unwrap();
+        assert!(
+            !decided.contains(&row),
+            "row {row} was sent again after it was decided"
+        );
+    }
+    record.len()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_run_killed_at_any_instant_resumes_without_losing_or_repeating_a_decision() {
     let mut config = PracticeConfig::generated(240, 11);
@@ -58,24 +77,8 @@ async fn a_run_killed_at_any_instant_resumes_without_losing_or_repeating_a_decis
         child.wait().await.unwrap();
 
         // No DELETE since the last kill was for a row decided before it.
+        checked_from = no_delete_for_decided_rows(&setup, checked_from, &decided_before);
         let dir = setup.run_dir();
-        let plan = offboard::sweep::read_plan(&dir).unwrap();
-        let record = setup.site.record();
-        for r in record[checked_from..]
-            .iter()
-            .filter(|r| r.method == "DELETE")
-        {
-            let row = plan
-                .rows
-                .iter()
-                .position(|p| Some(&p.account_id) == r.account_id.as_ref())
-                .unwrap();
-            assert!(
-                !decided_before.contains(&row),
-                "row {row} was sent again after it was decided"
-            );
-        }
-        checked_from = record.len();
         let state = read_state(&dir).unwrap();
         in_doubt_seen += state.in_doubt.len();
         decided_before = state.decided.keys().copied().collect();
@@ -92,21 +95,8 @@ async fn a_run_killed_at_any_instant_resumes_without_losing_or_repeating_a_decis
     let out = run(cmd).await;
     assert_eq!(out.status.code(), Some(0), "{}", texts(&out).1);
     let dir = setup.run_dir();
+    no_delete_for_decided_rows(&setup, checked_from, &decided_before);
     let plan = offboard::sweep::read_plan(&dir).unwrap();
-    for r in setup.site.record()[checked_from..]
-        .iter()
-        .filter(|r| r.method == "DELETE")
-    {
-        let row = plan
-            .rows
-            .iter()
-            .position(|p| Some(&p.account_id) == r.account_id.as_ref())
-            .unwrap();
-        assert!(
-            !decided_before.contains(&row),
-            "row {row} was sent again after it was decided"
-        );
-    }
 
     // Every row decided exactly once in the journal.
     let journal = std::fs::read_to_string(dir.join(JOURNAL_FILE)).unwrap();

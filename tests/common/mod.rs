@@ -2,7 +2,7 @@
 //! binary driven over HTTP against it, and readers for what a run wrote.
 #![allow(dead_code)] // each suite uses its own subset
 
-use offboard::practice::{PracticeConfig, PracticeSite, PracticeUser};
+use offboard::practice::{write_export, PracticeConfig, PracticeSite};
 use std::path::{Path, PathBuf};
 use std::process::Output;
 use std::time::Duration;
@@ -15,37 +15,6 @@ pub fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../tests/fixtures")
         .join(name)
-}
-
-/// Writes the users as an admin.atlassian.com export (the caller and app accounts included).
-pub fn write_export(users: &[PracticeUser], path: &Path) {
-    let mut w = csv::Writer::from_path(path).unwrap();
-    w.write_record([
-        "User id",
-        "User name",
-        "email",
-        "User status",
-        "Added to org",
-        "Org role",
-        "Last seen in Jira - acme",
-        "Jira - acme",
-    ])
-    .unwrap();
-    for u in users {
-        let email = u.email.clone().unwrap_or_default();
-        w.write_record([
-            u.account_id.as_str(),
-            &u.display_name,
-            &email,
-            "Active",
-            "3 Jan 2024",
-            "",
-            "Never accessed",
-            "User",
-        ])
-        .unwrap();
-    }
-    w.flush().unwrap();
 }
 
 /// A started practice site with its users written as an export in a temp folder.
@@ -61,7 +30,7 @@ impl Setup {
     pub async fn start(config: PracticeConfig) -> Setup {
         let tmp = tempfile::tempdir().unwrap();
         let csv = tmp.path().join("export.csv");
-        write_export(&config.users, &csv);
+        write_export(&config.users, &csv).unwrap();
         let site = PracticeSite::start(config.clone()).await.unwrap();
         Setup {
             site,

@@ -159,7 +159,7 @@ fn tally(record: &[super::RecordedRequest]) -> String {
 }
 
 /// Writes users in the export's shape, so the CLI or the window can be pointed at them.
-fn write_export(
+pub fn write_export(
     users: &[super::PracticeUser],
     path: &std::path::Path,
 ) -> Result<(), PracticeError> {

@@ -15,7 +15,7 @@ mod reply;
 mod server;
 mod state;
 
-pub use cli::{run_cli, PracticeSiteArgs};
+pub use cli::{run_cli, write_export, PracticeSiteArgs};
 pub use config::{Faults, PracticeConfig, PracticeUser};
 pub use server::PracticeSite;
 pub use state::RecordedRequest;
