@@ -53,6 +53,23 @@ pub struct NetArgs {
     pub backoff_base_ms: Option<u64>,
 }
 
+impl NetArgs {
+    /// Applies the options that belong to the plan (a resume may change them too).
+    pub fn apply_to(&self, plan: &mut crate::sweep::Plan) {
+        if let Some(ms) = self.backoff_base_ms {
+            plan.retry.backoff_base = std::time::Duration::from_millis(ms);
+        }
+    }
+}
+
+/// Refuses an email that cannot be an Atlassian login, with the flag to fix.
+fn check_email(email: &str) -> Result<(), String> {
+    if email.trim().is_empty() || !email.contains('@') {
+        return Err("give the site admin's email address with --email".into());
+    }
+    Ok(())
+}
+
 /// `offboard delete`.
 #[derive(Debug, Args)]
 pub struct DeleteArgs {
@@ -83,9 +100,9 @@ pub struct DeleteArgs {
     /// Also write the results CSV here (it is always kept in the run's folder).
     #[arg(long, value_name = "FILE")]
     pub results: Option<PathBuf>,
-    /// Folder for run journals (default: the app's data folder, or OFFBOARD_DATA_DIR/runs).
-    #[arg(long, value_name = "DIR")]
-    pub journal_dir: Option<PathBuf>,
+    /// Where runs are kept.
+    #[command(flatten)]
+    pub journal: JournalDirArg,
     /// Connection options.
     #[command(flatten)]
     pub net: NetArgs,
@@ -96,12 +113,12 @@ pub struct DeleteArgs {
 pub struct ResumeArgs {
     /// The run's id (from `offboard runs`) or its folder.
     pub run: String,
-    /// Also write the results CSV here.
+    /// Also write the results CSV here (it is always kept in the run's folder).
     #[arg(long, value_name = "FILE")]
     pub results: Option<PathBuf>,
-    /// Folder for run journals, as given to `delete`.
-    #[arg(long, value_name = "DIR")]
-    pub journal_dir: Option<PathBuf>,
+    /// Where runs are kept.
+    #[command(flatten)]
+    pub journal: JournalDirArg,
     /// Connection options.
     #[command(flatten)]
     pub net: NetArgs,
@@ -138,9 +155,26 @@ pub struct TokenTarget {
 /// `offboard runs`.
 #[derive(Debug, Args)]
 pub struct RunsArgs {
-    /// Folder for run journals, as given to `delete`.
+    /// Where runs are kept.
+    #[command(flatten)]
+    pub journal: JournalDirArg,
+}
+
+/// `--journal-dir`, shared by `delete`, `resume` and `runs`.
+#[derive(Debug, Clone, Args)]
+pub struct JournalDirArg {
+    /// Folder for run journals (default: the app's data folder, or OFFBOARD_DATA_DIR/runs).
     #[arg(long, value_name = "DIR")]
     pub journal_dir: Option<PathBuf>,
+}
+
+impl JournalDirArg {
+    /// The runs folder: `--journal-dir`, else the app's data folder.
+    pub fn runs_dir(&self) -> PathBuf {
+        self.journal_dir
+            .clone()
+            .unwrap_or_else(crate::paths::runs_dir)
+    }
 }
 
 /// Runs the command line or the window; returns the process exit code.
@@ -186,9 +220,4 @@ fn init_logging() {
         .with_writer(std::io::stderr)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .try_init();
-}
-
-/// The runs folder: `--journal-dir`, else the app's data folder.
-fn runs_dir(journal_dir: &Option<PathBuf>) -> PathBuf {
-    journal_dir.clone().unwrap_or_else(crate::paths::runs_dir)
 }

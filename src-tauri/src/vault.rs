@@ -83,7 +83,7 @@ impl VaultKey {
 
     /// The keychain account name, readable in Keychain Access or Seahorse: `<email> on <site>`.
     pub fn account(&self) -> String {
-        format!("{} on {}", self.email, self.site)
+        self.to_string()
     }
 }
 

@@ -2,7 +2,7 @@
 
 use super::confirm::{interactive, prompt_token, typed_confirmation};
 use super::progress::terminal_sink;
-use super::{runs_dir, DeleteArgs, NetArgs, ResumeArgs, RunsArgs};
+use super::{check_email, DeleteArgs, NetArgs, ResumeArgs, RunsArgs};
 use super::{EXIT_BAD_INPUT, EXIT_CREDENTIALS, EXIT_OK, EXIT_SOME_FAILED};
 use crate::atlassian::{AtlassianError, ClientConfig, Myself, Site, SiteClient};
 use crate::roster::{import_file, Roster};
@@ -49,14 +49,8 @@ pub async fn delete(args: DeleteArgs) -> i32 {
     plan.source_file = Some(args.csv.display().to_string());
     plan.unlock_admins = args.unlock_admins;
     plan.pace = pace;
-    if let Some(ms) = args.net.backoff_base_ms {
-        plan.retry.backoff_base = Duration::from_millis(ms);
-    }
-    let protected = plan
-        .rows
-        .iter()
-        .filter(|r| plan.protection(r, &me.account_id).is_some())
-        .count();
+    args.net.apply_to(&mut plan);
+    let protected = plan.count_protected(&me.account_id);
     let to_remove = plan.rows.len() - protected;
     eprintln!(
         "Remove {to_remove} users from {}. This removes their access to the site; their Atlassian accounts are not deleted.",
@@ -82,7 +76,7 @@ pub async fn delete(args: DeleteArgs) -> i32 {
             return EXIT_BAD_INPUT;
         }
     }
-    let run = match Run::create(&runs_dir(&args.journal_dir), plan) {
+    let run = match Run::create(&args.journal.runs_dir(), plan) {
         Ok(r) => r,
         Err(e) => return bad(&e.to_string()),
     };
@@ -91,7 +85,7 @@ pub async fn delete(args: DeleteArgs) -> i32 {
 
 /// Runs `offboard resume`.
 pub async fn resume(args: ResumeArgs) -> i32 {
-    let dir = match Run::locate(&runs_dir(&args.journal_dir), &args.run) {
+    let dir = match Run::locate(&args.journal.runs_dir(), &args.run) {
         Ok(d) => d,
         Err(e) => return bad(&e.to_string()),
     };
@@ -103,9 +97,7 @@ pub async fn resume(args: ResumeArgs) -> i32 {
         Ok(s) => s,
         Err(e) => return bad(&e.to_string()),
     };
-    if let Some(ms) = args.net.backoff_base_ms {
-        run.plan.retry.backoff_base = Duration::from_millis(ms);
-    }
+    args.net.apply_to(&mut run.plan);
     let email = run.plan.email.clone();
     let (client, me) = match connect(&site, &email, &args.net).await {
         Ok(c) => c,
@@ -122,7 +114,7 @@ pub async fn resume(args: ResumeArgs) -> i32 {
 
 /// Runs `offboard runs`.
 pub fn list(args: RunsArgs) -> i32 {
-    let dir = runs_dir(&args.journal_dir);
+    let dir = args.journal.runs_dir();
     let runs = list_runs(&dir);
     if runs.is_empty() {
         eprintln!("No runs in {}.", dir.display());
@@ -213,9 +205,7 @@ async fn dry_run(client: &SiteClient, plan: &Plan, me: &Myself) -> i32 {
 
 /// Finds the token, builds the client and checks it with `myself`.
 async fn connect(site: &Site, email: &str, net: &NetArgs) -> Result<(SiteClient, Myself), i32> {
-    if !email.contains('@') {
-        return Err(bad("give the site admin's email address with --email"));
-    }
+    check_email(email).map_err(|e| bad(&e))?;
     if !(net.timeout.is_finite() && net.timeout > 0.0 && net.timeout <= 600.0) {
         return Err(bad("--timeout must be between 0 and 600 seconds"));
     }

@@ -54,9 +54,7 @@ pub async fn token(args: TokenArgs) -> i32 {
 
 fn key_for(target: &TokenTarget) -> Result<VaultKey, i32> {
     let site = Site::parse(&target.site).map_err(|e| fail(&e.to_string()))?;
-    if target.email.trim().is_empty() || !target.email.contains('@') {
-        return Err(fail("give the admin's email address with --email"));
-    }
+    super::check_email(&target.email).map_err(|e| fail(&e))?;
     Ok(VaultKey::new(site.base_url(), &target.email))
 }
 

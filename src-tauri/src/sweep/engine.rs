@@ -112,9 +112,7 @@ impl<R: Remover> Shared<R> {
     fn progress(&self) {
         let (counters, done) = {
             let state = self.state.lock().unwrap_or_else(|p| p.into_inner());
-            let mut c = Counters::default();
-            state.decided.values().for_each(|o| c.add(o.outcome));
-            (c, state.decided.len() as u64)
+            (state.counters, state.decided.len() as u64)
         };
         let total = self.plan.rows.len() as u64;
         let now_done = self.decided_now.load(Ordering::Relaxed);

@@ -64,7 +64,9 @@ pub struct JournalState {
     pub decided: BTreeMap<usize, RowOutcome>,
     /// Rows with a request sent (or about to be) and no decision: it may have worked.
     pub in_doubt: BTreeSet<usize>,
-    /// The last error seen for an in-doubt row is not journalled; sessions count starts.
+    /// Outcomes of the decided rows, kept as records arrive so progress never recounts.
+    pub counters: Counters,
+    /// Sessions started: the first run and each resume.
     pub sessions: u32,
     /// How the last session ended, if it ended cleanly.
     pub last_status: Option<RunStatus>,
@@ -85,7 +87,11 @@ impl JournalState {
             }
             Record::Outcome(o) => {
                 self.in_doubt.remove(&o.row);
-                self.decided.entry(o.row).or_insert_with(|| o.clone());
+                if let std::collections::btree_map::Entry::Vacant(slot) = self.decided.entry(o.row)
+                {
+                    self.counters.add(o.outcome);
+                    slot.insert(o.clone());
+                }
             }
             Record::Finished { status, .. } => self.last_status = Some(*status),
         }

@@ -85,6 +85,14 @@ impl Plan {
         }
     }
 
+    /// How many rows are protected for this caller (see [`Plan::protection`]).
+    pub fn count_protected(&self, caller_account_id: &str) -> usize {
+        self.rows
+            .iter()
+            .filter(|r| self.protection(r, caller_account_id).is_some())
+            .count()
+    }
+
     /// Why a row must not be removed, if it must not: the caller's own account always, an
     /// org-role row unless unlocked.
     pub fn protection(&self, row: &PlanRow, caller_account_id: &str) -> Option<String> {

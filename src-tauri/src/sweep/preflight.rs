@@ -8,8 +8,8 @@ use std::collections::HashMap;
 use std::future::Future;
 use std::time::Duration;
 
-/// Ids per lookup call; the client splits further if the site needs it.
-const CHUNK: usize = 200;
+/// Ids per lookup call: one client batch, so a rate-limit wait repeats no finished batch.
+const CHUNK: usize = crate::atlassian::BULK_BATCH;
 /// Rate-limit waits tolerated per chunk before the dry run gives up.
 const MAX_WAITS: u32 = 10;
 
