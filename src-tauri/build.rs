@@ -1,8 +1,28 @@
 fn main() {
     // Declare the app's own commands so that only those granted in capabilities/ reach the page.
-    // The window of the next issue adds its commands here; the placeholder page calls none.
+    // Keep in step with `app::build_app` (src/app/mod.rs).
+    const COMMANDS: &[&str] = &[
+        "app_info",
+        "saved_connections",
+        "connect",
+        "forget_connection",
+        "token_saved",
+        "open_token_page",
+        "choose_export",
+        "import_export",
+        "preflight",
+        "rehearse",
+        "start_run",
+        "pause_run",
+        "resume_run",
+        "stop_run",
+        "list_runs",
+        "continue_run",
+        "export_results",
+    ];
     tauri_build::try_build(
-        tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(&[])),
+        tauri_build::Attributes::new()
+            .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
     )
     .expect("failed to run tauri-build");
 }

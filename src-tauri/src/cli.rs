@@ -22,6 +22,10 @@ pub const EXIT_CREDENTIALS: i32 = 3;
 #[derive(Debug, Parser)]
 #[command(name = "offboard", version, about)]
 pub struct Cli {
+    /// Open the window on the built-in practice site (a simulated Atlassian site on this
+    /// computer), to learn the tool without touching a real site.
+    #[arg(long)]
+    pub practice: bool,
     /// What to do; without a subcommand the desktop window opens.
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -181,7 +185,7 @@ impl JournalDirArg {
 pub fn main() -> i32 {
     let cli = Cli::parse();
     let Some(command) = cli.command else {
-        return match crate::app::run() {
+        return match crate::app::run(cli.practice) {
             Ok(()) => EXIT_OK,
             Err(e) => {
                 eprintln!("offboard: could not open the window: {e}");

@@ -1,11 +1,70 @@
-//! The desktop window: the only module that knows Tauri.
+//! The desktop window: the only module that knows Tauri. Commands are thin; `AppState` holds
+//! the session; progress streams through one `Channel` per run.
 
-/// Wires the app on any Tauri builder (a mock one in tests) and runs it until the window closes.
-pub fn run_app<R: tauri::Runtime>(builder: tauri::Builder<R>) -> Result<(), tauri::Error> {
-    builder.run(tauri::generate_context!())
+pub mod commands;
+mod dialogs;
+pub mod dto;
+pub mod error;
+mod practice_mode;
+pub mod state;
+
+pub use dialogs::{TEST_OPEN_FILE, TEST_SAVE_FILE};
+pub use error::AppError;
+pub use state::AppState;
+
+use crate::vault::OsKeychain;
+use std::sync::Arc;
+
+/// Wires state and commands on any builder (a mock one in tests).
+pub fn build_app<R: tauri::Runtime>(
+    builder: tauri::Builder<R>,
+    state: AppState,
+) -> tauri::Builder<R> {
+    // build.rs declares the same names, so only those granted in capabilities/ reach the page.
+    builder
+        .manage(state)
+        .invoke_handler(tauri::generate_handler![
+            commands::app_info,
+            commands::saved_connections,
+            commands::connect,
+            commands::forget_connection,
+            commands::token_saved,
+            commands::open_token_page,
+            commands::choose_export,
+            commands::import_export,
+            commands::preflight,
+            commands::rehearse,
+            commands::start_run,
+            commands::pause_run,
+            commands::resume_run,
+            commands::stop_run,
+            commands::list_runs,
+            commands::continue_run,
+            commands::export_results,
+        ])
 }
 
-/// Opens the desktop window with the default runtime.
-pub fn run() -> Result<(), tauri::Error> {
-    run_app(tauri::Builder::default())
+/// Wires the app on `builder` and runs it until the window closes.
+pub fn run_app<R: tauri::Runtime>(
+    builder: tauri::Builder<R>,
+    state: AppState,
+) -> Result<(), tauri::Error> {
+    build_app(builder, state).run(tauri::generate_context!())
+}
+
+/// Opens the desktop window with the default runtime; `practice` starts the practice site.
+pub fn run(practice: bool) -> Result<(), tauri::Error> {
+    let data_dir = crate::paths::data_dir();
+    let state = if practice {
+        let mode = tauri::async_runtime::block_on(practice_mode::start(&data_dir))
+            .map_err(|e| tauri::Error::Io(std::io::Error::other(e.to_string())))?;
+        AppState::new(
+            &data_dir.join("practice"),
+            Arc::new(OsKeychain::new()),
+            Some(mode),
+        )
+    } else {
+        AppState::new(&data_dir, Arc::new(OsKeychain::new()), None)
+    };
+    run_app(tauri::Builder::default(), state)
 }

@@ -12,11 +12,13 @@ mod delete;
 mod generate;
 mod handler;
 mod reply;
+mod sample;
 mod server;
 mod state;
 
 pub use cli::{run_cli, write_export, PracticeSiteArgs};
 pub use config::{Faults, PracticeConfig, PracticeUser};
+pub use sample::write_sample_export;
 pub use server::PracticeSite;
 pub use state::RecordedRequest;
 

@@ -75,6 +75,10 @@ pub struct RunSummaryInfo {
     pub created_at: String,
     /// The site.
     pub site: String,
+    /// The admin email the run used.
+    pub email: String,
+    /// The export the rows came from, if known.
+    pub source_file: Option<String>,
     /// Rows in the plan.
     pub rows: usize,
     /// Outcomes so far.
@@ -101,6 +105,8 @@ pub fn list_runs(runs_dir: &Path) -> Vec<RunSummaryInfo> {
                 run_id: plan.run_id.clone(),
                 created_at: plan.created_at.clone(),
                 site: plan.site.clone(),
+                email: plan.email.clone(),
+                source_file: plan.source_file.clone(),
                 rows: plan.rows.len(),
                 counters: count(&outcomes),
                 last_status: state.last_status,

@@ -1,0 +1,208 @@
+//! The commands the page may call (docs/window-contract.md): parse, call `AppState`, map errors.
+//! Each is declared in build.rs and granted one by one in capabilities/default.json.
+
+use super::dialogs;
+use super::dto::{ImportDto, PreflightDto, RunEvent, RunStartedDto, RunSummaryDto};
+use super::error::AppError;
+use super::state::{AppInfo, AppState, ConnectionDto, RunSink, SavedConnectionDto};
+use crate::sweep::PaceSettings;
+use serde::Deserialize;
+use std::path::PathBuf;
+use std::sync::Arc;
+use tauri::ipc::Channel;
+use tauri::{Runtime, State, WebviewWindow};
+
+/// Atlassian's page for creating API tokens; fixed here so the page cannot open other addresses.
+pub const TOKEN_PAGE: &str = "https://id.atlassian.com/manage-profile/security/api-tokens";
+
+type Reply<T> = Result<T, AppError>;
+
+/// Pace settings from the Advanced section.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PaceArg {
+    max_rate: f64,
+    max_in_flight: usize,
+}
+
+fn sink(channel: Channel<RunEvent>) -> RunSink {
+    // A closed page drops events; the journal still records everything.
+    Arc::new(move |event| {
+        let _ = channel.send(event);
+    })
+}
+
+/// Version and practice-mode details.
+#[tauri::command]
+pub fn app_info(state: State<'_, AppState>) -> AppInfo {
+    state.info()
+}
+
+/// The remembered connections.
+#[tauri::command]
+pub async fn saved_connections(state: State<'_, AppState>) -> Reply<Vec<SavedConnectionDto>> {
+    Ok(state.saved_connections().await)
+}
+
+/// Checks a connection (`token: null` uses the saved or practice token).
+#[tauri::command]
+pub async fn connect(
+    state: State<'_, AppState>,
+    site: String,
+    email: String,
+    token: Option<String>,
+    remember: bool,
+) -> Reply<ConnectionDto> {
+    state.connect(&site, &email, token, remember).await
+}
+
+/// Forgets a saved connection and deletes its token from the keychain.
+#[tauri::command]
+pub async fn forget_connection(
+    state: State<'_, AppState>,
+    site: String,
+    email: String,
+) -> Reply<()> {
+    state.forget_connection(&site, &email).await
+}
+
+/// Whether a token is saved for this site and email (never the token itself).
+#[tauri::command]
+pub async fn token_saved(state: State<'_, AppState>, site: String, email: String) -> Reply<bool> {
+    state.token_saved(&site, &email).await
+}
+
+/// Opens Atlassian's API-token page in the system browser.
+#[tauri::command]
+pub fn open_token_page() -> Reply<()> {
+    open::that_detached(TOKEN_PAGE).map_err(|e| {
+        AppError::new(
+            "internal",
+            format!("Could not open the browser ({e}). Go to {TOKEN_PAGE} yourself."),
+        )
+    })
+}
+
+/// Shows the open dialog and imports the chosen export; `null` when cancelled.
+#[tauri::command]
+pub async fn choose_export<R: Runtime>(
+    window: WebviewWindow<R>,
+    state: State<'_, AppState>,
+) -> Reply<Option<ImportDto>> {
+    match dialogs::pick_export(window).await? {
+        Some(path) => state.import(path).await.map(Some),
+        None => Ok(None),
+    }
+}
+
+/// Imports an export by path (a file dropped on the window).
+#[tauri::command]
+pub async fn import_export(state: State<'_, AppState>, path: PathBuf) -> Reply<ImportDto> {
+    state.import(path).await
+}
+
+/// The dry run over the selection.
+#[tauri::command]
+pub async fn preflight(
+    state: State<'_, AppState>,
+    selection: Vec<String>,
+    unlocked: Vec<String>,
+) -> Reply<PreflightDto> {
+    state.preflight(&selection, &unlocked).await
+}
+
+/// Removes one user as a rehearsal: a run of one row, journalled like any other.
+#[tauri::command]
+pub async fn rehearse(
+    state: State<'_, AppState>,
+    account_id: String,
+    unlocked: bool,
+    on_event: Channel<RunEvent>,
+) -> Reply<RunStartedDto> {
+    let unlocked = if unlocked {
+        vec![account_id.clone()]
+    } else {
+        Vec::new()
+    };
+    state.start(
+        &[account_id],
+        &unlocked,
+        PaceSettings::default(),
+        sink(on_event),
+    )
+}
+
+/// Starts the run over the selection.
+#[tauri::command]
+pub async fn start_run(
+    state: State<'_, AppState>,
+    selection: Vec<String>,
+    unlocked: Vec<String>,
+    pace: PaceArg,
+    on_event: Channel<RunEvent>,
+) -> Reply<RunStartedDto> {
+    let pace = PaceSettings {
+        max_rate: pace.max_rate,
+        max_in_flight: pace.max_in_flight,
+    };
+    state.start(&selection, &unlocked, pace, sink(on_event))
+}
+
+/// Pauses the run in progress.
+#[tauri::command]
+pub fn pause_run(state: State<'_, AppState>) -> Reply<()> {
+    state.pause()
+}
+
+/// Resumes the paused run.
+#[tauri::command]
+pub fn resume_run(state: State<'_, AppState>) -> Reply<()> {
+    state.resume()
+}
+
+/// Stops the run in progress after the requests in flight.
+#[tauri::command]
+pub fn stop_run(state: State<'_, AppState>) -> Reply<()> {
+    state.stop()
+}
+
+/// The run history, newest first.
+#[tauri::command]
+pub fn list_runs(state: State<'_, AppState>) -> Vec<RunSummaryDto> {
+    state.runs()
+}
+
+/// Goes on with a run that was cut short.
+#[tauri::command]
+pub async fn continue_run(
+    state: State<'_, AppState>,
+    run_id: String,
+    on_event: Channel<RunEvent>,
+) -> Reply<RunStartedDto> {
+    state.continue_run(&run_id, sink(on_event))
+}
+
+/// Saves a copy of a run's results where the admin chooses; `null` when cancelled.
+#[tauri::command]
+pub async fn export_results<R: Runtime>(
+    window: WebviewWindow<R>,
+    state: State<'_, AppState>,
+    run_id: String,
+) -> Reply<Option<String>> {
+    let source = state.results_file(&run_id)?;
+    let suggested = format!("offboard-results-{run_id}.csv");
+    let Some(target) = dialogs::pick_results_target(window, suggested).await? else {
+        return Ok(None);
+    };
+    tokio::fs::copy(&source, &target).await.map_err(|e| {
+        AppError::new(
+            "journal",
+            format!(
+                "Could not save the results to {}: {e}. Choose another folder.",
+                target.display()
+            ),
+        )
+        .at("run")
+    })?;
+    Ok(Some(target.display().to_string()))
+}

@@ -1,0 +1,433 @@
+//! The shapes the page receives (docs/window-contract.md), camelCase, built from the core's types.
+
+use crate::roster::Roster;
+use crate::sweep::{Counters, Event, PreflightReport, RowOutcome, RunSummaryInfo};
+use serde::Serialize;
+use std::path::Path;
+
+/// Outcome counts, as the page names them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CountersDto {
+    /// Removed.
+    pub removed: u64,
+    /// Already gone.
+    pub already_gone: u64,
+    /// Refused by Atlassian.
+    pub cannot_remove: u64,
+    /// Protected, not tried.
+    pub skipped: u64,
+    /// Failed.
+    pub failed: u64,
+    /// Not attempted (stopped before).
+    pub not_attempted: u64,
+}
+
+impl From<Counters> for CountersDto {
+    fn from(c: Counters) -> Self {
+        CountersDto {
+            removed: c.removed,
+            already_gone: c.already_gone,
+            cannot_remove: c.cannot_remove,
+            skipped: c.skipped,
+            failed: c.failed,
+            not_attempted: c.not_attempted,
+        }
+    }
+}
+
+/// One run event on the run's channel.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(rename_all_fields = "camelCase")]
+pub enum RunEvent {
+    /// The run began or resumed.
+    Started {
+        run_id: String,
+        total: u64,
+        already_decided: u64,
+    },
+    /// A row was decided.
+    Row {
+        row: usize,
+        account_id: String,
+        outcome: &'static str,
+        http_status: Option<u16>,
+        message: String,
+    },
+    /// A row will be tried again.
+    Retrying {
+        row: usize,
+        attempt: u32,
+        delay_ms: u64,
+        reason: String,
+    },
+    /// Atlassian asked us to wait.
+    Throttled {
+        wait_ms: u64,
+        reason: Option<String>,
+        status: u16,
+    },
+    /// The pace changed.
+    Pace { rate_per_sec: f64 },
+    /// Counts and estimate.
+    Progress {
+        counters: CountersDto,
+        done: u64,
+        total: u64,
+        eta_secs: Option<f64>,
+    },
+    /// Paused or running again.
+    Paused { paused: bool },
+    /// The run ended.
+    Finished {
+        status: crate::sweep::RunStatus,
+        counters: CountersDto,
+        message: String,
+    },
+    /// The run could not go on (journal unwritable); it can be resumed.
+    Error { message: String },
+}
+
+impl From<Event> for RunEvent {
+    fn from(e: Event) -> Self {
+        match e {
+            Event::Started {
+                run_id,
+                total,
+                already_decided,
+            } => RunEvent::Started {
+                run_id,
+                total,
+                already_decided,
+            },
+            Event::Row {
+                row,
+                account_id,
+                outcome,
+                http_status,
+                message,
+            } => RunEvent::Row {
+                row,
+                account_id,
+                outcome: outcome.as_str(),
+                http_status,
+                message,
+            },
+            Event::Retrying {
+                row,
+                attempt,
+                delay_ms,
+                reason,
+            } => RunEvent::Retrying {
+                row,
+                attempt,
+                delay_ms,
+                reason,
+            },
+            Event::Throttled {
+                wait_ms,
+                reason,
+                status,
+            } => RunEvent::Throttled {
+                wait_ms,
+                reason,
+                status,
+            },
+            Event::Pace { rate_per_sec } => RunEvent::Pace { rate_per_sec },
+            Event::Progress {
+                counters,
+                done,
+                total,
+                eta_secs,
+            } => RunEvent::Progress {
+                counters: counters.into(),
+                done,
+                total,
+                eta_secs,
+            },
+            Event::Paused { paused } => RunEvent::Paused { paused },
+            Event::Finished {
+                status,
+                counters,
+                message,
+            } => RunEvent::Finished {
+                status,
+                counters: counters.into(),
+                message,
+            },
+        }
+    }
+}
+
+/// The import summary.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportSummaryDto {
+    rows_read: u64,
+    users: u64,
+    duplicates_merged: u64,
+    encoding: String,
+    delimiter: String,
+    key_column: String,
+    skipped: Vec<SkippedDto>,
+}
+
+/// A skipped row.
+#[derive(Debug, Clone, Serialize)]
+pub struct SkippedDto {
+    line: u64,
+    reason: String,
+}
+
+/// The users, one array per column, so 100,000 rows cost one small object each per column.
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UserColumns {
+    id: Vec<String>,
+    name: Vec<String>,
+    email: Vec<String>,
+    status: Vec<String>,
+    org_role: Vec<String>,
+    last_seen: Vec<Option<String>>,
+    products: Vec<Vec<String>>,
+    groups: Vec<Vec<String>>,
+}
+
+/// An imported export, as the Choose step shows it.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportDto {
+    path: String,
+    file_name: String,
+    summary: ImportSummaryDto,
+    users: UserColumns,
+}
+
+impl ImportDto {
+    /// Builds the page's view of a roster read from `path`.
+    pub fn new(path: &Path, roster: &Roster) -> Self {
+        let s = &roster.summary;
+        let mut cols = UserColumns::default();
+        for u in &roster.users {
+            cols.id.push(u.account_id.clone());
+            cols.name.push(u.name.clone());
+            cols.email.push(u.email.clone());
+            cols.status.push(u.status.clone());
+            cols.org_role.push(u.org_role.clone());
+            cols.last_seen
+                .push(u.last_seen.iter().filter_map(|(_, v)| export_date(v)).max());
+            cols.products.push(
+                u.products
+                    .iter()
+                    .filter(|(_, role)| !role.trim().is_empty())
+                    .map(|(p, _)| p.clone())
+                    .collect(),
+            );
+            cols.groups.push(u.groups.clone());
+        }
+        ImportDto {
+            path: path.display().to_string(),
+            file_name: path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            summary: ImportSummaryDto {
+                rows_read: s.rows_read,
+                users: s.users,
+                duplicates_merged: s.duplicates_merged,
+                encoding: s.encoding.clone(),
+                delimiter: s.delimiter.clone(),
+                key_column: s.key_column.clone(),
+                skipped: s
+                    .skipped
+                    .iter()
+                    .map(|k| SkippedDto {
+                        line: k.line,
+                        reason: k.reason.clone(),
+                    })
+                    .collect(),
+            },
+            users: cols,
+        }
+    }
+}
+
+/// `7 May 2023` (the export's format) as `2023-05-07`; `Never accessed` and the like give `None`.
+pub fn export_date(text: &str) -> Option<String> {
+    let format = time::macros::format_description!(
+        "[day padding:none] [month repr:short case_sensitive:false] [year]"
+    );
+    let date = time::Date::parse(text.trim(), &format).ok()?;
+    Some(format!(
+        "{:04}-{:02}-{:02}",
+        date.year(),
+        u8::from(date.month()),
+        date.day()
+    ))
+}
+
+/// The dry run's findings.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PreflightDto {
+    exists: u64,
+    already_gone: u64,
+    app_accounts: u64,
+    customer_accounts: u64,
+    protected: u64,
+    rows: Vec<PreflightRowDto>,
+}
+
+/// One row of the dry run.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PreflightRowDto {
+    account_id: String,
+    presence: crate::sweep::Presence,
+    detail: String,
+}
+
+impl From<PreflightReport> for PreflightDto {
+    fn from(r: PreflightReport) -> Self {
+        PreflightDto {
+            exists: r.exists,
+            already_gone: r.already_gone,
+            app_accounts: r.app_accounts,
+            customer_accounts: r.customer_accounts,
+            protected: r.protected,
+            rows: r
+                .rows
+                .into_iter()
+                .map(|row| PreflightRowDto {
+                    account_id: row.account_id,
+                    presence: row.presence,
+                    detail: row.detail,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// A planned row, as the Run step lists it.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RunRowDto {
+    /// The account id.
+    pub account_id: String,
+    /// The name from the export.
+    pub name: String,
+    /// The email from the export.
+    pub email: String,
+}
+
+/// A row decided by an earlier session of the run.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DecidedDto {
+    account_id: String,
+    outcome: &'static str,
+    http_status: Option<u16>,
+    message: String,
+}
+
+impl From<&RowOutcome> for DecidedDto {
+    fn from(o: &RowOutcome) -> Self {
+        DecidedDto {
+            account_id: o.account_id.clone(),
+            outcome: o.outcome.as_str(),
+            http_status: o.http_status,
+            message: o.message.clone(),
+        }
+    }
+}
+
+/// A run that has just started (or resumed).
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RunStartedDto {
+    /// The run id.
+    pub run_id: String,
+    /// Rows in the plan.
+    pub total: usize,
+    /// The site.
+    pub site: String,
+    /// The plan's rows.
+    pub rows: Vec<RunRowDto>,
+    /// Rows decided before this session.
+    pub decided: Vec<DecidedDto>,
+}
+
+/// A run in the history list.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RunSummaryDto {
+    run_id: String,
+    created_at: String,
+    site: String,
+    email: String,
+    rows: usize,
+    counters: CountersDto,
+    last_status: Option<crate::sweep::RunStatus>,
+    resumable: bool,
+    cut_short: bool,
+    source_file: Option<String>,
+    active: bool,
+}
+
+impl RunSummaryDto {
+    /// The page's view of a run; `active` when this window is running it now.
+    pub fn new(info: RunSummaryInfo, active: bool) -> Self {
+        RunSummaryDto {
+            cut_short: info.resumable && info.last_status.is_none() && !active,
+            run_id: info.run_id,
+            created_at: info.created_at,
+            site: info.site,
+            email: info.email,
+            rows: info.rows,
+            counters: info.counters.into(),
+            last_status: info.last_status,
+            resumable: info.resumable,
+            source_file: info.source_file,
+            active,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn export_dates_become_iso_and_never_is_none() {
+        assert_eq!(export_date("7 May 2023").as_deref(), Some("2023-05-07"));
+        assert_eq!(export_date(" 25 dec 2019 ").as_deref(), Some("2019-12-25"));
+        assert_eq!(export_date("Never accessed"), None);
+        assert_eq!(export_date(""), None);
+    }
+
+    #[test]
+    fn events_are_tagged_and_camel_cased() {
+        let json = serde_json::to_value(RunEvent::from(Event::Throttled {
+            wait_ms: 1500,
+            reason: None,
+            status: 429,
+        }))
+        .unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"type": "throttled", "waitMs": 1500, "reason": null, "status": 429})
+        );
+        let json = serde_json::to_value(RunEvent::from(Event::Row {
+            row: 3,
+            account_id: "abc".into(),
+            outcome: crate::sweep::Outcome::AlreadyGone,
+            http_status: Some(404),
+            message: "gone".into(),
+        }))
+        .unwrap();
+        assert_eq!(json["outcome"], "already_gone");
+        assert_eq!(json["accountId"], "abc");
+        assert_eq!(json["httpStatus"], 404);
+    }
+}

@@ -1,0 +1,106 @@
+//! What a failed command sends to the page: `{kind, message, field}`, written for an admin.
+
+use crate::atlassian::{AtlassianError, SiteError};
+use crate::roster::RosterError;
+use crate::sweep::SweepError;
+use crate::vault::VaultError;
+use serde::Serialize;
+
+/// A command's failure, as the page receives it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
+#[error("{message}")]
+pub struct AppError {
+    /// A stable word the page can branch on (`bad_site`, `credentials`, `not_connected`, …).
+    pub kind: &'static str,
+    /// What happened and what to do, in words.
+    pub message: String,
+    /// The control the error belongs next to (`site`, `email`, `token`, `file`, `pace`, `run`).
+    pub field: Option<&'static str>,
+}
+
+impl AppError {
+    /// An error with no particular control.
+    pub fn new(kind: &'static str, message: impl Into<String>) -> Self {
+        AppError {
+            kind,
+            message: message.into(),
+            field: None,
+        }
+    }
+
+    /// The same error, shown next to `field`.
+    pub fn at(mut self, field: &'static str) -> Self {
+        self.field = Some(field);
+        self
+    }
+
+    /// No connection checked yet in this window.
+    pub fn not_connected() -> Self {
+        AppError::new(
+            "not_connected",
+            "Connect to the site first: go to step 1 and check the connection.",
+        )
+    }
+
+    /// A run is going on: only one at a time.
+    pub fn busy() -> Self {
+        AppError::new(
+            "busy",
+            "A run is in progress. Wait for it to finish or stop it first.",
+        )
+    }
+}
+
+impl From<SiteError> for AppError {
+    fn from(e: SiteError) -> Self {
+        AppError::new("bad_site", e.to_string()).at("site")
+    }
+}
+
+impl From<AtlassianError> for AppError {
+    fn from(e: AtlassianError) -> Self {
+        let (kind, field) = match &e {
+            AtlassianError::Site(_) => ("bad_site", Some("site")),
+            AtlassianError::Unauthorized => ("credentials", Some("token")),
+            AtlassianError::Forbidden => ("forbidden", Some("email")),
+            AtlassianError::Network(_) | AtlassianError::Setup(_) => ("network", Some("site")),
+            AtlassianError::BadReply { .. } => ("bad_site", Some("site")),
+            AtlassianError::RateLimited { .. } | AtlassianError::Status { .. } => ("network", None),
+        };
+        AppError {
+            kind,
+            message: e.to_string(),
+            field,
+        }
+    }
+}
+
+impl From<VaultError> for AppError {
+    fn from(e: VaultError) -> Self {
+        AppError::new("keychain", e.to_string()).at("token")
+    }
+}
+
+impl From<RosterError> for AppError {
+    fn from(e: RosterError) -> Self {
+        AppError::new("bad_file", e.to_string()).at("file")
+    }
+}
+
+impl From<SweepError> for AppError {
+    fn from(e: SweepError) -> Self {
+        let kind = match &e {
+            SweepError::Pace(_) => return AppError::new("bad_pace", e.to_string()).at("pace"),
+            SweepError::RunBusy(_) => "busy",
+            SweepError::NotARun(_) | SweepError::BadPlan { .. } => "no_run",
+            SweepError::Journal { .. } | SweepError::Results { .. } => "journal",
+        };
+        AppError::new(kind, e.to_string()).at("run")
+    }
+}
+
+impl From<crate::connections::ConnectionsError> for AppError {
+    fn from(e: crate::connections::ConnectionsError) -> Self {
+        AppError::new("internal", e.to_string())
+    }
+}

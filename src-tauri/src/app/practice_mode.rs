@@ -1,0 +1,41 @@
+//! `offboard --practice`: start the practice site and write its sample export, so the whole
+//! flow can be learnt without touching a real site.
+
+use super::state::PracticeMode;
+use crate::practice::{write_sample_export, PracticeConfig, PracticeError, PracticeSite};
+use crate::vault::ApiToken;
+use std::path::Path;
+
+/// People on the practice site: the "300 test accounts" an admin typically clears.
+const PRACTICE_USERS: usize = 300;
+/// Same site every time, so what an admin learnt yesterday still holds.
+const PRACTICE_SEED: u64 = 7;
+/// Slower than Offboard's default pace, so the window shows how it waits out a rate limit.
+const PRACTICE_RATE: f64 = 10.0;
+
+/// Starts the site on 127.0.0.1 and writes the sample export under `data_dir/practice`.
+pub async fn start(data_dir: &Path) -> Result<PracticeMode, PracticeError> {
+    let mut config = PracticeConfig::generated(PRACTICE_USERS, PRACTICE_SEED);
+    config.rate_per_sec = Some(PRACTICE_RATE);
+    let dir = data_dir.join("practice");
+    std::fs::create_dir_all(&dir).map_err(|e| PracticeError::Csv {
+        path: dir.display().to_string(),
+        reason: e.to_string(),
+    })?;
+    let sample_export = dir.join("practice-export.csv");
+    write_sample_export(
+        &config.users,
+        &config.caller_account_id,
+        PRACTICE_SEED,
+        &sample_export,
+    )?;
+    let email = config.admin_email.clone();
+    let token = ApiToken::new(config.admin_token.clone());
+    let site = PracticeSite::start(config).await?;
+    Ok(PracticeMode {
+        site,
+        email,
+        token,
+        sample_export,
+    })
+}

@@ -1,0 +1,376 @@
+//! The window's commands on Tauri's mock runtime, with the app's real context (capability file,
+//! declared commands), against the practice site over HTTP and a token store in memory.
+
+mod common;
+
+use common::{fixture, results};
+use offboard::app::{build_app, AppState, TEST_SAVE_FILE};
+use offboard::practice::{PracticeConfig, PracticeSite};
+use offboard::vault::{MemoryStore, TokenStore, VaultKey};
+use serde_json::{json, Value};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tauri::ipc::{CallbackFn, InvokeBody};
+use tauri::test::{get_ipc_response, mock_builder, MockRuntime, INVOKE_KEY};
+use tauri::webview::InvokeRequest;
+use tauri::WebviewWindow;
+
+const MESSY: &str = "export-messy.csv";
+const CALLER: &str = "5b10ac8d82e05b22cc7d4ef5";
+
+struct Window {
+    webview: WebviewWindow<MockRuntime>,
+    site: PracticeSite,
+    config: PracticeConfig,
+    store: Arc<MemoryStore>,
+    data: tempfile::TempDir,
+    _app: tauri::App<MockRuntime>,
+}
+
+impl Window {
+    /// The app wired by `build_app` with its real context, and a practice site seeded from `csv`.
+    fn open(csv: &str) -> Window {
+        let config = PracticeConfig::from_csv(&fixture(csv)).unwrap();
+        let site = tauri::async_runtime::block_on(PracticeSite::start(config.clone())).unwrap();
+        let data = tempfile::tempdir().unwrap();
+        let store = Arc::new(MemoryStore::new());
+        let state = AppState::new(data.path(), store.clone(), None);
+        let app = build_app(mock_builder(), state)
+            .build(tauri::generate_context!())
+            .unwrap();
+        let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
+            .build()
+            .unwrap();
+        Window {
+            webview,
+            site,
+            config,
+            store,
+            data,
+            _app: app,
+        }
+    }
+
+    fn call(&self, cmd: &str, args: Value) -> Result<Value, Value> {
+        self.call_from("tauri://localhost", cmd, args)
+    }
+
+    /// A command sent by a page at `origin` (only the app's own page is granted anything).
+    fn call_from(&self, origin: &str, cmd: &str, args: Value) -> Result<Value, Value> {
+        let request = InvokeRequest {
+            cmd: cmd.into(),
+            callback: CallbackFn(0),
+            error: CallbackFn(1),
+            url: origin.parse().unwrap(),
+            body: InvokeBody::Json(args),
+            headers: Default::default(),
+            invoke_key: INVOKE_KEY.to_string(),
+        };
+        get_ipc_response(&self.webview, request).map(|b| b.deserialize::<Value>().unwrap())
+    }
+
+    fn connect(&self, token: &str, remember: bool) -> Result<Value, Value> {
+        self.call(
+            "connect",
+            json!({"site": self.site.url(), "email": self.config.admin_email,
+                   "token": token, "remember": remember}),
+        )
+    }
+
+    fn import(&self, name: &str) -> Value {
+        self.call("import_export", json!({"path": fixture(name)}))
+            .unwrap()
+    }
+
+    /// Polls the history until no run is active (bounded).
+    fn wait_idle(&self) -> Vec<Value> {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let runs = self.call("list_runs", json!({})).unwrap();
+            let runs = runs.as_array().unwrap().clone();
+            if runs.iter().all(|r| r["active"] == false) {
+                return runs;
+            }
+            assert!(Instant::now() < deadline, "the run did not finish in 60 s");
+            std::thread::yield_now();
+        }
+    }
+}
+
+fn channel() -> Value {
+    json!("__CHANNEL__:1")
+}
+
+fn ids(import: &Value) -> Vec<String> {
+    import["users"]["id"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn a_wrong_token_is_reported_next_to_the_token_field_and_the_right_one_connects() {
+    let w = Window::open(MESSY);
+    // The capability file is in force: a remote page gets nothing.
+    assert!(w.call("app_info", json!({})).is_ok());
+    assert!(w
+        .call_from("https://evil.example", "app_info", json!({}))
+        .is_err());
+    let err = w.connect("not-the-token", true).unwrap_err();
+    assert_eq!(err["kind"], "credentials");
+    assert_eq!(err["field"], "token");
+    assert!(err["message"].as_str().unwrap().contains("401"));
+    assert!(w.store.is_empty(), "a rejected token must not be saved");
+
+    let bad_site = w
+        .call(
+            "connect",
+            json!({"site": "http://example.com", "email": "a@b.c", "token": "t", "remember": false}),
+        )
+        .unwrap_err();
+    assert_eq!(bad_site["field"], "site");
+
+    let ok = w.connect(&w.config.admin_token, true).unwrap();
+    assert_eq!(ok["accountId"], CALLER);
+    assert_eq!(ok["tokenSaved"], true);
+    let key = VaultKey::new(&w.site.url(), &w.config.admin_email);
+    assert!(w.store.has(&key).unwrap());
+
+    let saved = w.call("saved_connections", json!({})).unwrap();
+    assert_eq!(saved[0]["email"], w.config.admin_email.as_str());
+    assert_eq!(saved[0]["hasToken"], true);
+    // Nothing the page receives ever carries the token.
+    for reply in [&ok, &saved] {
+        assert!(!reply.to_string().contains(&w.config.admin_token));
+    }
+
+    // A saved token is used when the page sends none.
+    let again = w
+        .call(
+            "connect",
+            json!({"site": w.site.url(), "email": w.config.admin_email, "token": null, "remember": false}),
+        )
+        .unwrap();
+    assert_eq!(again["accountId"], CALLER);
+
+    w.call(
+        "forget_connection",
+        json!({"site": w.site.url(), "email": w.config.admin_email}),
+    )
+    .unwrap();
+    assert!(!w.store.has(&key).unwrap());
+    let has = w
+        .call(
+            "token_saved",
+            json!({"site": w.site.url(), "email": w.config.admin_email}),
+        )
+        .unwrap();
+    assert_eq!(has, false);
+    let none = w
+        .call(
+            "connect",
+            json!({"site": w.site.url(), "email": w.config.admin_email, "token": null, "remember": false}),
+        )
+        .unwrap_err();
+    assert_eq!(none["kind"], "no_token");
+}
+
+#[test]
+fn import_gives_columns_and_the_skipped_rows_with_their_lines() {
+    let w = Window::open(MESSY);
+    let import = w.import(MESSY);
+    let users = import["users"]["id"].as_array().unwrap().len();
+    assert_eq!(import["summary"]["users"], users as u64);
+    for col in [
+        "name", "email", "status", "orgRole", "lastSeen", "products", "groups",
+    ] {
+        assert_eq!(
+            import["users"][col].as_array().unwrap().len(),
+            users,
+            "{col}"
+        );
+    }
+    let skipped = import["summary"]["skipped"].as_array().unwrap();
+    assert!(!skipped.is_empty());
+    assert!(skipped.iter().all(|s| s["line"].as_u64().unwrap() > 1));
+
+    let legacy = w
+        .call(
+            "import_export",
+            json!({"path": fixture("export-legacy-pre2021.csv")}),
+        )
+        .unwrap_err();
+    assert_eq!(legacy["kind"], "bad_file");
+    assert_eq!(legacy["field"], "file");
+}
+
+#[test]
+fn nothing_runs_before_a_connection_and_an_import() {
+    let w = Window::open(MESSY);
+    let pace = json!({"maxRate": 20.0, "maxInFlight": 8});
+    let err = w
+        .call(
+            "start_run",
+            json!({"selection": [CALLER], "unlocked": [], "pace": pace, "onEvent": channel()}),
+        )
+        .unwrap_err();
+    assert_eq!(err["kind"], "not_connected");
+    w.connect(&w.config.admin_token, false).unwrap();
+    let err = w
+        .call("preflight", json!({"selection": [CALLER], "unlocked": []}))
+        .unwrap_err();
+    assert_eq!(err["kind"], "no_roster");
+    for cmd in ["pause_run", "resume_run", "stop_run"] {
+        assert_eq!(w.call(cmd, json!({})).unwrap_err()["kind"], "no_run");
+    }
+    w.import(MESSY);
+    let err = w
+        .call(
+            "start_run",
+            json!({"selection": [CALLER], "unlocked": [],
+                   "pace": {"maxRate": 500.0, "maxInFlight": 8}, "onEvent": channel()}),
+        )
+        .unwrap_err();
+    assert_eq!(err["field"], "pace");
+    assert!(w.site.record().iter().all(|r| r.method != "DELETE"));
+    assert!(w
+        .call("list_runs", json!({}))
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .is_empty());
+}
+
+#[test]
+fn dry_run_rehearsal_and_run_protect_the_caller_and_locked_admins() {
+    let w = Window::open(MESSY);
+    w.connect(&w.config.admin_token, false).unwrap();
+    let import = w.import(MESSY);
+    let all = ids(&import);
+    let roles = import["users"]["orgRole"].as_array().unwrap();
+    let admins: Vec<&String> = all
+        .iter()
+        .zip(roles)
+        .filter(|(id, r)| !r.as_str().unwrap().is_empty() && *id != CALLER)
+        .map(|(id, _)| id)
+        .collect();
+    assert!(admins.len() >= 2, "the messy fixture has org admins");
+    let unlocked = admins[0].clone();
+    let locked = admins[1].clone();
+
+    let dry = w
+        .call(
+            "preflight",
+            json!({"selection": all, "unlocked": [unlocked]}),
+        )
+        .unwrap();
+    assert!(dry["protected"].as_u64().unwrap() >= 2);
+    assert!(
+        w.site.record().iter().all(|r| r.method != "DELETE"),
+        "a dry run sends no DELETE"
+    );
+
+    // The rehearsal removes exactly one user, as a run of its own.
+    let victim = all
+        .iter()
+        .find(|id| *id != CALLER && !admins.contains(id) && !id.starts_with("557058:"))
+        .unwrap()
+        .clone();
+    let started = w
+        .call(
+            "rehearse",
+            json!({"accountId": victim, "unlocked": false, "onEvent": channel()}),
+        )
+        .unwrap();
+    assert_eq!(started["total"], 1);
+    w.wait_idle();
+    assert_eq!(w.site.deletes_of(&victim), 1);
+    assert!(!w.site.exists(&victim));
+
+    let rest: Vec<&String> = all.iter().filter(|id| **id != victim).collect();
+    let started = w
+        .call(
+            "start_run",
+            json!({"selection": rest, "unlocked": [unlocked, CALLER],
+                   "pace": {"maxRate": 50.0, "maxInFlight": 8}, "onEvent": channel()}),
+        )
+        .unwrap();
+    let run_id = started["runId"].as_str().unwrap().to_owned();
+    let busy = w
+        .call(
+            "rehearse",
+            json!({"accountId": victim, "unlocked": false, "onEvent": channel()}),
+        )
+        .unwrap_err();
+    assert_eq!(busy["kind"], "busy");
+    let runs = w.wait_idle();
+    assert_eq!(runs.len(), 2);
+    assert_eq!(runs[0]["lastStatus"], "completed");
+
+    // The caller is never removed, even "unlocked"; a locked admin is skipped; an unlocked one goes.
+    assert_eq!(w.site.deletes_of(CALLER), 0);
+    assert_eq!(w.site.deletes_of(&locked), 0);
+    assert_eq!(w.site.deletes_of(&unlocked), 1);
+
+    // Export through the (debug-only) dialog answer, then compare with what the site saw.
+    let target = w.data.path().join("exported.csv");
+    std::env::set_var(TEST_SAVE_FILE, &target);
+    let written = w.call("export_results", json!({"runId": run_id})).unwrap();
+    assert_eq!(written, target.display().to_string());
+    for (id, outcome, _, _) in results(&target) {
+        let deletes = w.site.deletes_of(&id);
+        match outcome.as_str() {
+            "removed" => assert!(deletes >= 1 && !w.site.exists(&id), "{id}"),
+            "skipped" => assert_eq!(deletes, 0, "{id}"),
+            "cannot_remove" => assert!(w.site.exists(&id), "{id}"),
+            other => panic!("{id}: unexpected outcome {other}"),
+        }
+    }
+    let bad = w
+        .call("export_results", json!({"runId": "../../etc"}))
+        .unwrap_err();
+    assert_eq!(bad["kind"], "no_run");
+}
+
+#[test]
+fn a_cut_short_run_resumes_only_on_its_own_connection() {
+    let w = Window::open(MESSY);
+    w.connect(&w.config.admin_token, false).unwrap();
+    let import = w.import(MESSY);
+    let all = ids(&import);
+    // The site allows one removal, then asks for a wait: the stop lands while rows are left.
+    w.site.set_rate(Some(0.01));
+    let started = w
+        .call(
+            "start_run",
+            json!({"selection": all, "unlocked": [],
+                   "pace": {"maxRate": 50.0, "maxInFlight": 8}, "onEvent": channel()}),
+        )
+        .unwrap();
+    let run_id = started["runId"].as_str().unwrap().to_owned();
+    w.call("stop_run", json!({})).unwrap();
+    let runs = w.wait_idle();
+    assert_eq!(runs[0]["resumable"], true);
+    assert_eq!(runs[0]["lastStatus"], "stopped");
+
+    // Another window of the app with no connection may not resume it.
+    let other = AppState::new(w.data.path(), Arc::new(MemoryStore::new()), None);
+    let err = other.continue_run(&run_id, Arc::new(|_| {})).unwrap_err();
+    assert_eq!(err.kind, "not_connected");
+    assert!(err.message.contains(&w.config.admin_email));
+
+    w.site.set_rate(None);
+    let resumed = w
+        .call(
+            "continue_run",
+            json!({"runId": run_id, "onEvent": channel()}),
+        )
+        .unwrap();
+    assert_eq!(resumed["total"], all.len());
+    let runs = w.wait_idle();
+    assert_eq!(runs[0]["resumable"], false);
+    assert_eq!(runs[0]["lastStatus"], "completed");
+    assert_eq!(w.site.deletes_of(CALLER), 0);
+}
