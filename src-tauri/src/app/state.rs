@@ -99,6 +99,8 @@ pub struct AppState {
     connections: ConnectionList,
     practice: Option<PracticeMode>,
     session: Arc<Mutex<Session>>,
+    // Held from "is a run active?" to "this run is active", so two clicks start one run.
+    starting: Mutex<()>,
 }
 
 impl AppState {
@@ -114,6 +116,7 @@ impl AppState {
             connections: ConnectionList::new(data_dir),
             practice,
             session: Arc::new(Mutex::new(Session::default())),
+            starting: Mutex::new(()),
         }
     }
 
@@ -348,6 +351,7 @@ impl AppState {
         plan.pace = pace
             .validated()
             .map_err(|e| AppError::new("bad_pace", e).at("pace"))?;
+        let _starting = self.starting.lock().unwrap_or_else(|p| p.into_inner());
         self.ensure_idle()?;
         let run = Run::create(&self.runs_dir, plan)?;
         Ok(self.launch(conn, run, sink))
@@ -355,6 +359,7 @@ impl AppState {
 
     /// Goes on with a run cut short, with the connection checked for its site and email.
     pub fn continue_run(&self, run_id: &str, sink: RunSink) -> Result<RunStartedDto, AppError> {
+        let _starting = self.starting.lock().unwrap_or_else(|p| p.into_inner());
         self.ensure_idle()?;
         let dir = self.run_dir(run_id)?;
         let run = Run::open(&dir)?;
