@@ -1,0 +1,73 @@
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { buildRoster } from '../../ui/js/model/roster.js';
+import { emptyFilters, filterRows, narrows, queryWords, domainList, NO_ROLE } from '../../ui/js/model/filter.js';
+import { cast } from './helpers.mjs';
+
+const roster = buildRoster(cast());
+const ids = (rows) => [...rows].map((i) => roster.id[i]);
+const run = (patch) => ids(filterRows(roster, { ...emptyFilters(), ...patch }));
+
+test('no filter shows every row in file order', () => {
+  const rows = filterRows(roster, emptyFilters());
+  assert.ok(rows instanceof Int32Array);
+  assert.deepEqual([...rows], [0, 1, 2, 3, 4, 5]);
+});
+
+test('search matches name, email or id, case-insensitively', () => {
+  assert.deepEqual(run({ query: 'smith' }), ['u1', 'u3']);
+  assert.deepEqual(run({ query: 'AISHA@EXAMPLE' }), ['a1']);
+  assert.deepEqual(run({ query: '830c71c2' }), ['712020:830c71c2-cdcc-4929-af45-e678309d6b79']);
+  assert.deepEqual(run({ query: '  dan  ' }), ['u3']);
+});
+
+test('every search word must match somewhere', () => {
+  assert.deepEqual(run({ query: 'smith acme' }), ['u3']);
+  assert.deepEqual(run({ query: 'smith nobody' }), []);
+  assert.deepEqual(queryWords('  Bo   SMITH '), ['bo', 'smith']);
+});
+
+test('a search cannot match across the name/email boundary', () => {
+  // "Smith" ends the name and "bo.smith" starts the email: "smithbo" must not match.
+  assert.deepEqual(run({ query: 'smithbo' }), []);
+});
+
+test('status, group and product filters are exact', () => {
+  assert.deepEqual(run({ status: 'Suspended' }), ['u2']);
+  assert.deepEqual(run({ group: 'finance' }), ['u2', 'u3']);
+  assert.deepEqual(run({ product: 'Confluence' }), ['a1', 'u2']);
+  assert.deepEqual(run({ status: 'Active', group: 'jira-users' }), ['u1', 'u3']);
+});
+
+test('role filter: a named role, or no role at all', () => {
+  assert.deepEqual(run({ role: 'Organization admin' }), ['5b10ac8d82e05b22cc7d4ef5', 'a1']);
+  assert.deepEqual(run({ role: NO_ROLE }), ['u1', 'u2', 'u3', '712020:830c71c2-cdcc-4929-af45-e678309d6b79']);
+});
+
+test('last seen before a date keeps never-seen (null) rows and excludes that day itself', () => {
+  assert.deepEqual(run({ lastSeenBefore: '2024-01-01' }), ['a1', 'u1', 'u2']);
+  assert.deepEqual(run({ lastSeenBefore: '2024-01-02' }), ['a1', 'u1', 'u2', '712020:830c71c2-cdcc-4929-af45-e678309d6b79']);
+  assert.deepEqual(run({ lastSeenBefore: '1990-01-01' }), ['u1'], 'only the never-seen row');
+});
+
+test('domain filter is case-insensitive, takes @ and lists, includes subdomains only', () => {
+  assert.deepEqual(run({ domain: 'EXAMPLE.com' }), ['5b10ac8d82e05b22cc7d4ef5', 'a1', 'u1']);
+  assert.deepEqual(run({ domain: '@acme.io' }), ['u2', 'u3'], 'eu.acme.io is a subdomain; notacme.io is not');
+  assert.deepEqual(run({ domain: 'acme.io, notacme.io' }), ['u2', 'u3', '712020:830c71c2-cdcc-4929-af45-e678309d6b79']);
+  assert.deepEqual(domainList(' @A.com; b.org '), ['a.com', 'b.org']);
+});
+
+test('a growing search narrows; any other change starts over', () => {
+  const f = emptyFilters();
+  assert.equal(narrows({ ...f, query: 'sm' }, { ...f, query: 'smi' }), true);
+  assert.equal(narrows({ ...f, query: 'smi' }, { ...f, query: 'sm' }), false);
+  assert.equal(narrows({ ...f, query: 'sm' }, { ...f, query: 'smi', status: 'Active' }), false);
+  assert.equal(narrows(null, f), false);
+});
+
+test('filtering within earlier results gives the same answer as from scratch', () => {
+  const f = { ...emptyFilters(), query: 's' };
+  const first = filterRows(roster, f);
+  const g = { ...f, query: 'smith' };
+  assert.deepEqual([...filterRows(roster, g, first)], [...filterRows(roster, g)]);
+});

@@ -1,0 +1,129 @@
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  newRun, applyEvent, bufferedRun, controls, throttled, failedIds, leftCount, summaryWords, historyWords,
+  findResumable, countersWords, zeroCounters,
+} from '../../ui/js/model/run.js';
+
+const started = (n = 3, decided = []) => ({
+  runId: 'r1', total: n, site: 'https://acme.atlassian.net',
+  rows: Array.from({ length: n }, (_, i) => ({ accountId: `id${i}`, name: `N${i}`, email: `e${i}@x.com` })),
+  decided,
+});
+const row = (i, outcome, extra = {}) => ({ type: 'row', row: i, accountId: `id${i}`, outcome, httpStatus: 204, message: '', ...extra });
+
+test('a new run counts the rows decided in earlier sessions', () => {
+  const run = newRun(started(4, [{ accountId: 'id1', outcome: 'removed', httpStatus: 204, message: '' }]));
+  assert.equal(run.counters.removed, 1);
+  assert.equal(run.done, 1);
+  assert.equal(leftCount(run), 3);
+  assert.equal(run.state, 'running');
+});
+
+test('row events set outcomes and move counters once per row', () => {
+  const run = newRun(started());
+  const c = applyEvent(run, row(0, 'removed'));
+  assert.deepEqual(c, { what: 'row', index: 0 });
+  applyEvent(run, row(1, 'failed', { httpStatus: 500, message: 'Server error' }));
+  applyEvent(run, row(1, 'failed', { httpStatus: 500, message: 'Server error' })); // reported twice
+  assert.equal(run.counters.removed, 1);
+  assert.equal(run.counters.failed, 1);
+  assert.equal(run.done, 2);
+  assert.equal(run.message[1], 'Server error');
+  assert.deepEqual(failedIds(run), ['id1']);
+});
+
+test('a row found by index when its id is unknown to the map is ignored unless both agree', () => {
+  const run = newRun(started());
+  assert.equal(applyEvent(run, { type: 'row', row: 2, accountId: 'other', outcome: 'removed' }).index, -1);
+  assert.equal(run.done, 0);
+});
+
+test('progress counters from the engine win over the page\'s own tally', () => {
+  const run = newRun(started(10));
+  applyEvent(run, row(0, 'removed'));
+  applyEvent(run, { type: 'progress', counters: { ...zeroCounters(), removed: 4, alreadyGone: 1 }, done: 5, total: 10, etaSecs: 2.5 });
+  assert.equal(run.counters.removed, 4);
+  assert.equal(run.done, 5);
+  assert.equal(leftCount(run), 5);
+  assert.equal(run.etaSecs, 2.5);
+});
+
+test('pause, resume and finish drive the controls', () => {
+  const run = newRun(started());
+  assert.deepEqual(controls(run), { pause: true, resume: false, stop: true });
+  applyEvent(run, { type: 'paused', paused: true });
+  assert.deepEqual(controls(run), { pause: false, resume: true, stop: true });
+  applyEvent(run, { type: 'paused', paused: false });
+  assert.equal(run.state, 'running');
+  applyEvent(run, { type: 'finished', status: 'stopped', counters: { ...zeroCounters(), removed: 1, notAttempted: 2 }, message: '' });
+  assert.deepEqual(controls(run), { pause: false, resume: false, stop: false });
+  applyEvent(run, { type: 'paused', paused: true }); // late event: still finished
+  assert.equal(run.state, 'finished');
+  assert.equal(run.done, 3);
+  assert.deepEqual(controls(null), { pause: false, resume: false, stop: false });
+});
+
+test('throttle lasts waitMs from when it arrived, and ends with the run', () => {
+  const run = newRun(started());
+  applyEvent(run, { type: 'throttled', waitMs: 5000, reason: 'jira-burst-based', status: 429 }, 1000);
+  assert.equal(throttled(run, 1000), true);
+  assert.equal(throttled(run, 5999), true);
+  assert.equal(throttled(run, 6000), false);
+  applyEvent(run, { type: 'throttled', waitMs: 5000, status: 429 }, 2000);
+  applyEvent(run, { type: 'finished', status: 'completed', counters: zeroCounters(), message: '' });
+  assert.equal(throttled(run, 2500), false);
+});
+
+test('events before RunStarted are kept and folded in order', () => {
+  const seen = [];
+  const buf = bufferedRun((run, ev) => seen.push(ev.type), () => 0);
+  buf.onEvent({ type: 'started', runId: 'r1', total: 3, alreadyDecided: 0 });
+  buf.onEvent(row(0, 'removed'));
+  assert.equal(seen.length, 0);
+  const run = buf.attach(started());
+  assert.deepEqual(seen, ['started', 'row']);
+  assert.equal(run.counters.removed, 1);
+  buf.onEvent(row(1, 'already_gone'));
+  assert.equal(run.counters.alreadyGone, 1);
+  assert.equal(buf.run, run);
+});
+
+test('summary words per ending', () => {
+  const run = newRun(started());
+  applyEvent(run, { type: 'finished', status: 'completed', counters: { ...zeroCounters(), removed: 2, failed: 1 }, message: '' });
+  assert.equal(summaryWords(run), 'Finished: 2 removed, 1 failed.');
+  const r2 = newRun(started());
+  applyEvent(r2, { type: 'finished', status: 'credentials_rejected', counters: zeroCounters(), message: 'Check the token.' });
+  assert.match(summaryWords(r2), /^Stopped: Atlassian rejected the credentials/);
+  assert.match(summaryWords(r2), /Check the token\.$/);
+  assert.equal(countersWords({ ...zeroCounters(), removed: 1200, cannotRemove: 2 }), '1,200 removed, 2 could not be removed');
+});
+
+test('an engine error ends the run on screen, with its words', () => {
+  const run = newRun(started());
+  applyEvent(run, { type: 'throttled', waitMs: 5000, status: 429 }, 0);
+  assert.deepEqual(applyEvent(run, { type: 'error', message: 'The journal could not be written.' }), { what: 'state' });
+  assert.equal(run.state, 'finished');
+  assert.equal(throttled(run, 1), false);
+  assert.deepEqual(controls(run), { pause: false, resume: false, stop: false });
+  assert.match(summaryWords(run), /can be resumed.*The journal could not be written\.$/);
+});
+
+test('history lines and the resume offer', () => {
+  const runs = [
+    { runId: 'a', createdAt: '2025-01-03T10:00:00Z', site: 'https://acme.atlassian.net', rows: 312, counters: { ...zeroCounters(), removed: 300 }, lastStatus: 'completed', resumable: false, active: false },
+    { runId: 'b', createdAt: '2025-01-02T10:00:00Z', site: 'https://acme.atlassian.net', rows: 10, counters: zeroCounters(), lastStatus: null, resumable: true, active: true },
+    { runId: 'c', createdAt: '2025-01-01T10:00:00Z', site: 'https://beta.atlassian.net', rows: 5, counters: zeroCounters(), lastStatus: null, resumable: true, active: false },
+  ];
+  assert.equal(findResumable(runs).runId, 'c', 'the active run is not offered');
+  assert.equal(findResumable([]), null);
+  // With cutShort reported, a run the admin stopped (resumable, not cut short) is not offered.
+  const stopped = { ...runs[2], runId: 's', lastStatus: 'stopped', cutShort: false };
+  const crashed = { ...runs[2], runId: 'k', cutShort: true };
+  assert.equal(findResumable([stopped]), null);
+  assert.equal(findResumable([stopped, crashed]).runId, 'k');
+  assert.equal(findResumable([{ ...crashed, active: true }]), null);
+  assert.match(historyWords(runs[0]), /acme\.atlassian\.net · 312 users · completed — 300 removed$/);
+  assert.match(historyWords(runs[2]), /cut short/);
+});

@@ -1,0 +1,72 @@
+// The only module that talks to Rust (docs/window-contract.md). Every command is one function
+// here; everything else in the page calls these, so the rest never touches window.__TAURI__.
+
+import { toError } from './model/flow.js';
+
+const tauri = () => {
+  const t = window.__TAURI__;
+  if (!t?.core?.invoke) throw { kind: 'internal', message: 'This page must run inside the Offboard window.', field: null };
+  return t;
+};
+
+// Rejections come back as `{kind, message, field}`; anything else (a missing command, a
+// thrown TypeError) is turned into the same shape so the page has one way to show errors.
+async function call(cmd, args) {
+  try {
+    return await tauri().core.invoke(cmd, args);
+  } catch (e) {
+    throw toError(e);
+  }
+}
+
+const snakeToCamel = (k) => k.replace(/_([a-z])/g, (_, c) => c.toUpperCase());
+
+// Run events are small; the contract names their fields in camelCase, and this keeps the page
+// working should a field ever arrive in Rust's snake_case.
+function camelize(v) {
+  if (Array.isArray(v)) return v.map(camelize);
+  if (v && typeof v === 'object') {
+    const out = {};
+    for (const [k, x] of Object.entries(v)) out[snakeToCamel(k)] = camelize(x);
+    return out;
+  }
+  return v;
+}
+
+function channel(onEvent) {
+  const ch = new (tauri().core.Channel)();
+  ch.onmessage = (ev) => onEvent(camelize(ev));
+  return ch;
+}
+
+export const appInfo = () => call('app_info');
+export const savedConnections = () => call('saved_connections');
+export const connect = ({ site, email, token, remember }) => call('connect', { site, email, token, remember });
+export const forgetConnection = ({ site, email }) => call('forget_connection', { site, email });
+export const tokenSaved = ({ site, email }) => call('token_saved', { site, email });
+export const openTokenPage = () => call('open_token_page');
+export const chooseExport = () => call('choose_export');
+export const importExport = (path) => call('import_export', { path });
+export const preflight = (selection, unlocked) => call('preflight', { selection, unlocked });
+export const rehearse = (accountId, unlocked, onEvent) =>
+  call('rehearse', { accountId, unlocked, onEvent: channel(onEvent) });
+export const startRun = (selection, unlocked, pace, onEvent) =>
+  call('start_run', { selection, unlocked, pace, onEvent: channel(onEvent) });
+export const pauseRun = () => call('pause_run');
+export const resumeRun = () => call('resume_run');
+export const stopRun = () => call('stop_run');
+export const listRuns = () => call('list_runs');
+export const continueRun = (runId, onEvent) => call('continue_run', { runId, onEvent: channel(onEvent) });
+export const exportResults = (runId) => call('export_results', { runId });
+
+/**
+ * Tauri's file drag-and-drop over the window. The webview gets no DOM drop events with paths,
+ * so these come from Tauri's own events. Handlers: enter(), leave(), drop(paths).
+ */
+export async function onFileDrop({ enter, leave, drop }) {
+  const ev = window.__TAURI__?.event;
+  if (!ev?.listen) return;
+  await ev.listen('tauri://drag-enter', () => enter());
+  await ev.listen('tauri://drag-leave', () => leave());
+  await ev.listen('tauri://drag-drop', (e) => drop(e.payload?.paths ?? []));
+}

@@ -1,0 +1,151 @@
+// Step 1, Connect: the site, email and token form, the connection check and saved connections.
+
+import * as api from './api.js';
+import { $, busy, h, setError } from './dom.js';
+import { errorSlot } from './model/flow.js';
+
+export function initConnect(app) {
+  const site = $('#site');
+  const email = $('#email');
+  const token = $('#token');
+  const remember = $('#remember');
+  const check = $('#check-connection');
+  const whoami = $('#whoami');
+  const slots = { site: $('#site-error'), email: $('#email-error'), token: $('#token-error') };
+  const general = $('#connect-error');
+  let saved = [];
+  // After a resume was refused for want of a connection: offer it again once connected.
+  let afterConnect = null;
+
+  const clearErrors = () => {
+    for (const el of [...Object.values(slots), general]) setError(el, null);
+    for (const input of [site, email, token]) input.removeAttribute('aria-invalid');
+  };
+
+  const showError = (err) => {
+    const slot = errorSlot(err, slots, general);
+    setError(slot, err);
+    const input = { site, email, token }[err?.field];
+    if (input) {
+      input.setAttribute('aria-invalid', 'true');
+      input.focus();
+    }
+  };
+
+  // The form's submit is Enter in any field: checking the connection changes nothing.
+  $('#connect-form').addEventListener('submit', async (e) => {
+    e.preventDefault();
+    clearErrors();
+    await busy(check, async () => {
+      try {
+        const conn = await api.connect({
+          site: site.value.trim(),
+          email: email.value.trim(),
+          // Empty means "the token saved for this site and email" (or the practice site's).
+          token: token.value === '' ? null : token.value,
+          remember: remember.checked,
+        });
+        app.connection = conn;
+        token.value = '';
+        site.value = conn.site;
+        email.value = conn.email;
+        whoami.textContent = `Connected to ${conn.host} as ${conn.displayName} (${conn.email}).` +
+          (conn.tokenSaved ? ' The token is saved on this computer.' : '');
+        whoami.hidden = false;
+        if (conn.warning) setError(general, { message: conn.warning });
+        app.list?.setSelf(conn.accountId);
+        await loadSaved();
+        app.refresh();
+        if (afterConnect) {
+          const next = afterConnect;
+          afterConnect = null;
+          next();
+        }
+      } catch (err) {
+        showError(err);
+      }
+    });
+    refresh();
+  });
+
+  $('#connect-next').addEventListener('click', () => app.go('choose'));
+  $('#token-page-link').addEventListener('click', async () => {
+    try {
+      await api.openTokenPage();
+    } catch (err) {
+      showError(err);
+    }
+  });
+
+  const list = $('#saved-connections');
+  list.addEventListener('click', async (e) => {
+    const li = e.target.closest('li[data-site]');
+    if (!li) return;
+    if (e.target.closest('button.use')) {
+      site.value = li.dataset.site;
+      email.value = li.dataset.email;
+      token.value = ''; // null token → the keychain's
+      clearErrors();
+      check.focus();
+    } else if (e.target.closest('button.forget')) {
+      try {
+        await api.forgetConnection({ site: li.dataset.site, email: li.dataset.email });
+        await loadSaved();
+      } catch (err) {
+        setError(general, err);
+      }
+    }
+  });
+
+  async function loadSaved() {
+    try {
+      saved = (await api.savedConnections()) ?? [];
+    } catch (err) {
+      saved = [];
+      setError(general, err);
+    }
+    list.replaceChildren(...saved.map((c) => h('li', { 'data-site': c.site, 'data-email': c.email },
+      h('span', { class: 'who' }, h('strong', { text: c.site.replace(/^https?:\/\//, '') }), ` ${c.email}`,
+        c.hasToken ? null : h('span', { class: 'hint', text: ' (no token saved)' })),
+      h('span', { class: 'row-actions' },
+        h('button', { type: 'button', class: 'use', text: 'Use', 'aria-label': `Use ${c.email} on ${c.site}` }),
+        h('button', { type: 'button', class: 'forget', text: 'Forget', 'aria-label': `Forget ${c.email} on ${c.site}` })))));
+    $('#saved-empty').hidden = saved.length > 0;
+  }
+
+  function refresh() {
+    $('#connect-next').disabled = !app.connection;
+  }
+
+  return {
+    refresh,
+    showError,
+    /** Fills the form at start-up: practice mode brings its own site and email. */
+    async load() {
+      const p = app.info?.practice;
+      if (p) {
+        site.value = p.site;
+        email.value = p.email;
+      }
+      await loadSaved();
+      if (!p && saved.length === 1) {
+        site.value = saved[0].site;
+        email.value = saved[0].email;
+      }
+    },
+    enter() {
+      if (!site.value) site.focus();
+    },
+    /** Asks the admin to connect to `siteUrl` as `mail` first, then calls `then`. */
+    needConnection(siteUrl, mail, message, then) {
+      site.value = siteUrl ?? site.value;
+      const match = saved.find((c) => c.site === siteUrl);
+      email.value = mail || match?.email || email.value;
+      afterConnect = then;
+      clearErrors();
+      setError(general, { message });
+      app.go('connect');
+      (email.value ? check : email).focus();
+    },
+  };
+}

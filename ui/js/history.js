@@ -1,0 +1,91 @@
+// Run history (in the Run step) and the start-up offer to resume a run that was cut short.
+
+import * as api from './api.js';
+import { $, busy, h, setError } from './dom.js';
+import { findResumable, historyWords } from './model/run.js';
+
+export function initHistory(app) {
+  const dialog = $('#resume-offer');
+  const offerError = $('#resume-offer-error');
+  let offered = null; // the RunSummary in the dialog
+
+  function render() {
+    $('#run-history').replaceChildren(...app.history.map((s) => h('li', { 'data-run-id': s.runId },
+      h('span', { class: 'who', text: historyWords(s) }),
+      h('span', { class: 'row-actions' },
+        s.resumable && !s.active ? h('button', { type: 'button', class: 'continue', text: 'Resume' }) : null,
+        h('button', { type: 'button', class: 'export', text: 'Export results' })))));
+    $('#history-box').hidden = app.history.length === 0;
+  }
+
+  async function load({ offer = false } = {}) {
+    try {
+      app.history = (await api.listRuns()) ?? [];
+    } catch (err) {
+      app.history = [];
+      setError($('#run-error'), err);
+    }
+    render();
+    app.refresh();
+    if (offer) {
+      const r = findResumable(app.history);
+      if (r) show(r);
+    }
+  }
+
+  function show(summary) {
+    offered = summary;
+    const site = summary.site.replace(/^https?:\/\//, '');
+    const left = summary.counters ? Object.values(summary.counters).reduce((a, b) => a + b, 0) : null;
+    const rows = Array.isArray(summary.rows) ? summary.rows.length : summary.rows;
+    $('#resume-offer-words').textContent = `A run on ${site} stopped before it finished` +
+      (left != null && rows ? ` (${left} of ${rows} users decided)` : '') +
+      `. Resume it where it stopped? No decision is repeated.`;
+    setError(offerError, null);
+    if (!dialog.open) dialog.showModal();
+  }
+
+  // Resuming needs a connection to the run's site; without one, send the admin to Connect
+  // with the site filled in, and offer the run again once connected.
+  async function resume(summary, onError) {
+    try {
+      await app.steps.run.continueRun(summary.runId);
+      if (dialog.open) dialog.close();
+    } catch (err) {
+      if (err.kind === 'not_connected') {
+        if (dialog.open) dialog.close();
+        const site = summary.site.replace(/^https?:\/\//, '');
+        app.steps.connect.needConnection(summary.site, summary.email,
+          `To resume the run on ${site}, connect to ${site} first. Offboard then offers the run again.`,
+          () => show(summary));
+      } else onError(err);
+    }
+  }
+
+  $('#resume-offer-accept').addEventListener('click', (e) =>
+    busy(e.currentTarget, () => resume(offered, (err) => setError(offerError, err))));
+  $('#resume-offer-dismiss').addEventListener('click', () => dialog.close());
+
+  $('#run-history').addEventListener('click', async (e) => {
+    const li = e.target.closest('li[data-run-id]');
+    const button = e.target.closest('button');
+    if (!li || !button) return;
+    const summary = app.history.find((s) => s.runId === li.dataset.runId);
+    if (!summary) return;
+    setError($('#run-error'), null);
+    if (button.classList.contains('continue')) {
+      await busy(button, () => resume(summary, (err) => setError($('#run-error'), err)));
+    } else if (button.classList.contains('export')) {
+      await busy(button, async () => {
+        try {
+          const path = await api.exportResults(summary.runId);
+          $('#history-note').textContent = path ? `Saved to ${path}` : '';
+        } catch (err) {
+          setError($('#run-error'), err);
+        }
+      });
+    }
+  });
+
+  return { load, render };
+}

@@ -1,0 +1,94 @@
+// Start-up and the one shared state object the four steps read and write. Each step lives in
+// its own module; this one only moves between them and keeps the step rail true.
+
+import * as api from './api.js';
+import { $ } from './dom.js';
+import { STEPS, fallbackStep, stepStates } from './model/flow.js';
+import { initConnect } from './connect.js';
+import { initChoose } from './choose.js';
+import { initReview } from './review.js';
+import { initRun } from './run.js';
+import { initHistory } from './history.js';
+
+const app = {
+  info: null, // AppInfo
+  connection: null, // Connection of the last good check
+  list: null, // UserList of the imported export
+  importInfo: null, // Import without its users
+  run: null, // the run shown in the Run step (model/run.js)
+  history: [], // [RunSummary]
+  pendingSelect: null, // account ids to select once an export is open (retry of a run without it)
+  step: 'connect',
+  steps: {},
+
+  facts() {
+    return {
+      connected: !!this.connection,
+      imported: !!this.list,
+      selected: this.list?.count ?? 0,
+      // The history alone opens the Run step only once connected: nothing goes past Connect
+      // without a good check.
+      hasRun: !!this.run || (!!this.connection && this.history.length > 0),
+      runStarted: !!this.run,
+      runFinished: this.run?.state === 'finished',
+    };
+  },
+
+  /** Redraws the rail and the gates that depend on the shared state. */
+  refresh() {
+    const { enabled, done } = stepStates(this.facts());
+    for (const step of STEPS) {
+      const b = $(`#steps button[data-step="${step}"]`);
+      b.disabled = !enabled[step];
+      if (step === this.step) b.setAttribute('aria-current', 'step');
+      else b.removeAttribute('aria-current');
+      if (done[step]) b.dataset.done = 'true';
+      else delete b.dataset.done;
+    }
+    for (const s of Object.values(this.steps)) s.refresh?.();
+    return enabled;
+  },
+
+  /** Shows a step (or the last open one before it); keeps every step's state. */
+  go(wanted) {
+    const enabled = stepStates(this.facts()).enabled;
+    const step = enabled[wanted] ? wanted : fallbackStep(wanted, enabled);
+    const changed = step !== this.step;
+    this.step = step;
+    for (const s of STEPS) $(`#step-${s}`).hidden = s !== step;
+    this.refresh();
+    this.steps[step]?.enter?.();
+    if (changed) $(`#step-${step} h1`)?.focus?.({ preventScroll: true });
+  },
+};
+
+async function start() {
+  app.steps.connect = initConnect(app);
+  app.steps.choose = initChoose(app);
+  app.steps.review = initReview(app);
+  app.steps.run = initRun(app);
+  const history = initHistory(app);
+  app.steps.history = history;
+
+  $('#steps').addEventListener('click', (e) => {
+    const b = e.target.closest('button[data-step]');
+    if (b && !b.disabled) app.go(b.dataset.step);
+  });
+
+  try {
+    app.info = await api.appInfo();
+  } catch (e) {
+    app.steps.connect.showError(e);
+  }
+  $('#practice-badge').hidden = !app.info?.practice;
+  document.body.classList.toggle('practice', !!app.info?.practice);
+  await app.steps.connect.load();
+  app.steps.choose.load();
+  app.go('connect');
+  await history.load({ offer: true });
+}
+
+// Headings get focus on step change so screen readers announce the new step.
+for (const h of document.querySelectorAll('.step h1')) h.tabIndex = -1;
+
+start();

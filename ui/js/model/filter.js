@@ -1,0 +1,100 @@
+// Filters and search over the roster, producing the visible rows as an Int32Array of row
+// indices in file order. One pass per change; a search that only grows re-filters the rows
+// it already had instead of all of them (typing "smith" narrows five times, cheaply).
+
+/** Value of the role select meaning "users without an org role". */
+export const NO_ROLE = '(none)';
+
+/** The filters as the page holds them; "" means "any". */
+export function emptyFilters() {
+  return { query: '', status: '', role: '', group: '', product: '', lastSeenBefore: '', domain: '' };
+}
+
+/** Lowercase words of a search box: every word must appear in name, email or account id. */
+export function queryWords(query) {
+  return query.trim().toLowerCase().split(/\s+/).filter(Boolean);
+}
+
+/** "Example.COM, @acme.io" → ["example.com", "acme.io"]. */
+export function domainList(text) {
+  return text.split(/[\s,;]+/).map((d) => d.trim().toLowerCase().replace(/^@/, '')).filter(Boolean);
+}
+
+function domainMatches(domain, wanted) {
+  for (const w of wanted) {
+    // The domain itself or one of its subdomains ("eu.acme.io" for "acme.io"), never "notacme.io".
+    if (domain === w || domain.endsWith('.' + w)) return true;
+  }
+  return false;
+}
+
+/** Builds the row predicate for `f`, or null when nothing filters (every row passes). */
+export function compile(roster, f) {
+  const words = queryWords(f.query ?? '');
+  const checks = [];
+  if (words.length) {
+    const s = roster.search;
+    if (words.length === 1) {
+      const w = words[0];
+      checks.push((i) => s[i].includes(w));
+    } else {
+      checks.push((i) => words.every((w) => s[i].includes(w)));
+    }
+  }
+  if (f.status) checks.push((i) => roster.status[i] === f.status);
+  if (f.role === NO_ROLE) checks.push((i) => !(roster.orgRole[i] ?? '').trim());
+  else if (f.role) checks.push((i) => (roster.orgRole[i] ?? '').trim() === f.role);
+  if (f.group) checks.push((i) => (roster.groups[i] ?? []).includes(f.group));
+  if (f.product) checks.push((i) => (roster.products[i] ?? []).includes(f.product));
+  if (f.lastSeenBefore) {
+    const d = f.lastSeenBefore;
+    // Never seen (null) counts as seen before any date: those are the accounts to clear first.
+    // Dates are ISO "YYYY-MM-DD", so string order is date order.
+    checks.push((i) => {
+      const seen = roster.lastSeen[i];
+      return seen == null || seen.slice(0, 10) < d;
+    });
+  }
+  const domains = domainList(f.domain ?? '');
+  if (domains.length) checks.push((i) => domainMatches(roster.domain[i], domains));
+  if (!checks.length) return null;
+  if (checks.length === 1) return checks[0];
+  return (i) => {
+    for (const c of checks) if (!c(i)) return false;
+    return true;
+  };
+}
+
+/** True when `next` can only keep rows that `prev` kept: same filters, search only grew. */
+export function narrows(prev, next) {
+  if (!prev) return false;
+  for (const k of Object.keys(next)) {
+    if (k !== 'query' && (prev[k] ?? '') !== (next[k] ?? '')) return false;
+  }
+  const a = (prev.query ?? '').toLowerCase();
+  const b = (next.query ?? '').toLowerCase();
+  return b.startsWith(a);
+}
+
+/**
+ * The visible rows for `f`. With `within` (the previous result) and `narrows(prev, f)`,
+ * only those rows are tested.
+ */
+export function filterRows(roster, f, within = null) {
+  const test = compile(roster, f);
+  const source = within;
+  if (!test) {
+    if (source) return source.slice();
+    const all = new Int32Array(roster.n);
+    for (let i = 0; i < roster.n; i++) all[i] = i;
+    return all;
+  }
+  const out = new Int32Array(source ? source.length : roster.n);
+  let k = 0;
+  if (source) {
+    for (let j = 0; j < source.length; j++) if (test(source[j])) out[k++] = source[j];
+  } else {
+    for (let i = 0; i < roster.n; i++) if (test(i)) out[k++] = i;
+  }
+  return out.slice(0, k);
+}

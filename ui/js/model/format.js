@@ -1,0 +1,81 @@
+// Wording of numbers, durations and dates. No DOM: unit-tested in tests/ui/format.test.mjs.
+
+// One fixed locale so the same number reads the same in tests, screenshots and the window.
+const grouped = new Intl.NumberFormat('en-US');
+
+/** 1234 → "1,234". */
+export function formatCount(n) {
+  return grouped.format(n);
+}
+
+/** "1 user" / "2 users" (with grouping). */
+export function plural(n, one, many = one + 's') {
+  return `${formatCount(n)} ${n === 1 ? one : many}`;
+}
+
+/** Whole seconds as "45 s", "3 min 5 s", "2 h 4 min". */
+export function formatDuration(secs) {
+  const s = Math.max(0, Math.round(secs));
+  if (s < 60) return `${s} s`;
+  if (s < 3600) {
+    const m = Math.floor(s / 60);
+    const r = s % 60;
+    return r ? `${m} min ${r} s` : `${m} min`;
+  }
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  return m ? `${h} h ${m} min` : `${h} h`;
+}
+
+/** The run's estimate: null or non-finite before there is anything to estimate from. */
+export function formatEta(etaSecs) {
+  if (etaSecs == null || !Number.isFinite(etaSecs)) return 'estimating…';
+  if (etaSecs < 1) return 'almost done';
+  return `about ${formatDuration(etaSecs)}`;
+}
+
+/**
+ * Seconds still to wait until `untilMs`, rounded up so the banner never says 0 while waiting.
+ * Returns 0 once the time has passed.
+ */
+export function secondsLeft(untilMs, nowMs) {
+  const left = untilMs - nowMs;
+  return left > 0 ? Math.ceil(left / 1000) : 0;
+}
+
+/** "Waiting 12 s" style countdown text for a throttle that ends at `untilMs`. */
+export function formatCountdown(untilMs, nowMs) {
+  return formatDuration(secondsLeft(untilMs, nowMs));
+}
+
+/** Removals per second ("14/s"), one decimal under 10 so slow paces still move visibly. */
+export function formatRate(perSec) {
+  if (perSec == null || !Number.isFinite(perSec)) return '–';
+  const v = perSec < 10 ? perSec.toFixed(1) : String(Math.round(perSec));
+  return `${v}/s`;
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** "2024-01-03" → "3 Jan 2024" (as the export writes dates); null → "Never". */
+export function formatDay(iso) {
+  if (!iso) return 'Never';
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso);
+  if (!m) return iso;
+  return `${Number(m[3])} ${MONTHS[Number(m[2]) - 1] ?? m[2]} ${m[1]}`;
+}
+
+/** An RFC 3339 time as "3 Jan 2024 14:05" in the viewer's clock. */
+export function formatWhen(rfc3339) {
+  const d = new Date(rfc3339);
+  if (Number.isNaN(d.getTime())) return rfc3339 ?? '';
+  const pad = (x) => String(x).padStart(2, '0');
+  return `${d.getDate()} ${MONTHS[d.getMonth()]} ${d.getFullYear()} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+/** A percentage for a progress label, never above 100 nor "100 %" before the end. */
+export function percent(done, total) {
+  if (!total) return 0;
+  const p = Math.floor((done / total) * 100);
+  return done < total ? Math.min(p, 99) : 100;
+}

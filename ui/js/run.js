@@ -1,0 +1,215 @@
+// Step 4, Run: progress, counts, pace, ETA, the throttle countdown, per-row outcomes,
+// pause/resume/stop, and what to do at the end.
+
+import * as api from './api.js';
+import { $, busy, h, setError, setText } from './dom.js';
+import { VirtualTable } from './vtable.js';
+import { formatCount, formatCountdown, formatEta, formatRate, percent, plural } from './model/format.js';
+import { OUTCOMES } from './model/roster.js';
+import { OUTCOME_LABELS, bufferedRun, controls, failedIds, leftCount, summaryWords, throttled } from './model/run.js';
+
+const ROW_HEIGHT = 32;
+
+export function initRun(app) {
+  const errorEl = $('#run-error');
+  let dirty = false; // counts to redraw on the next frame (events come faster than frames)
+  let ticker = 0; // the throttle countdown's interval
+  let follow = true; // keep the latest decided row on screen until the admin scrolls the table
+
+  const table = new VirtualTable($('#run-table'), {
+    rowHeight: ROW_HEIGHT,
+    createRow() {
+      const cells = ['name', 'email', 'outcome', 'http', 'message'].map((c) => h('div', { role: 'gridcell', class: `c-${c}` }));
+      const el = h('div', {}, ...cells);
+      el.cells = cells;
+      return el;
+    },
+    renderRow(el, v) {
+      const run = app.run;
+      const row = run.rows[v];
+      const outcome = OUTCOMES[run.outcome[v]];
+      el.dataset.id = row.accountId;
+      el.dataset.outcome = outcome || 'pending';
+      const [name, email, out, http, message] = el.cells;
+      setText(name, row.name || row.accountId);
+      setText(email, row.email);
+      setText(out, outcome ? OUTCOME_LABELS[outcome] : '…');
+      setText(http, run.httpStatus[v]);
+      setText(message, run.message[v]);
+      message.title = run.message[v];
+    },
+  });
+
+  // Any scrolling by the admin (wheel, keys, scrollbar) stops the table following the run.
+  for (const type of ['wheel', 'keydown', 'pointerdown']) $('#run-table').addEventListener(type, () => { follow = false; }, { passive: true });
+
+  function onApplied(run, ev, change) {
+    if (run !== app.run || !change) return;
+    if (change.what === 'row') {
+      app.steps.choose.markOutcome(ev.accountId, ev.outcome, ev.message);
+      // Gone from the site: untick it, so going back and running again cannot ask twice.
+      if (ev.outcome === 'removed' || ev.outcome === 'already_gone') app.list?.deselectId(ev.accountId);
+      if (follow && change.index >= 0 && app.step === 'run') table.reveal(change.index);
+      table.schedule();
+    }
+    if (change.what === 'throttle') startTicker();
+    if (change.what === 'state') {
+      drawState();
+      if (run.state === 'finished') finished(run);
+    }
+    if (!dirty) {
+      dirty = true;
+      requestAnimationFrame(() => {
+        dirty = false;
+        drawCounts();
+      });
+    }
+  }
+
+  // Both start_run and continue_run: the channel may speak before the command resolves.
+  async function begin(call) {
+    setError(errorEl, null);
+    const buffer = bufferedRun(onApplied);
+    const started = await call(buffer.onEvent);
+    // Events queued before `started` are folded into the model by attach; the page draws them
+    // all at once below rather than one by one.
+    const run = buffer.attach(started);
+    app.run = run;
+    for (let i = 0; i < run.rows.length; i++) {
+      const outcome = OUTCOMES[run.outcome[i]];
+      if (!outcome) continue;
+      app.steps.choose.markOutcome(run.rows[i].accountId, outcome, run.message[i]);
+      if (outcome === 'removed' || outcome === 'already_gone') app.list?.deselectId(run.rows[i].accountId);
+    }
+    $('#run-summary').hidden = true;
+    $('#export-path').textContent = '';
+    follow = true;
+    table.setCount(run.rows.length);
+    drawAll();
+    if (throttled(run)) startTicker();
+    app.go('run');
+    if (run.state === 'finished') finished(run);
+    return run;
+  }
+
+  function drawCounts() {
+    const run = app.run;
+    if (!run) return;
+    const c = run.counters;
+    const set = (id, n) => ($(id).textContent = formatCount(n));
+    set('#count-removed', c.removed);
+    set('#count-already-gone', c.alreadyGone);
+    set('#count-cannot-remove', c.cannotRemove);
+    set('#count-skipped', c.skipped);
+    set('#count-failed', c.failed);
+    set('#count-left', leftCount(run));
+    const bar = $('#run-progress');
+    bar.max = Math.max(1, run.total);
+    bar.value = Math.min(run.done, run.total);
+    $('#run-percent').textContent = `${percent(run.done, run.total)} %`;
+    $('#pace-now').textContent = run.state === 'finished' ? '–' : formatRate(run.ratePerSec);
+    $('#eta').textContent = run.state === 'running' ? formatEta(run.etaSecs) : run.state === 'paused' ? 'paused' : '–';
+    drawThrottle();
+  }
+
+  function drawState() {
+    const run = app.run;
+    const status = $('#run-status');
+    const state = run?.state ?? 'finished';
+    status.dataset.state = state;
+    status.textContent = !run ? 'No run yet.'
+      : state === 'running' ? `Removing ${plural(run.total, 'user')} from ${host(run.site)}…`
+      : state === 'paused' ? 'Paused. Requests already sent finish; no new ones start until you resume.'
+      : {
+        completed: 'Finished.', stopped: 'Stopped.', credentials_rejected: 'Stopped: Atlassian rejected the credentials.',
+        error: 'Stopped by a problem; the run can be resumed.',
+      }[run.finishStatus] ?? 'Ended.';
+    const can = controls(run);
+    $('#pause').disabled = !can.pause;
+    $('#resume').disabled = !can.resume;
+    $('#stop').disabled = !can.stop;
+    app.refresh();
+  }
+
+  function drawAll() {
+    drawState();
+    drawCounts();
+  }
+
+  function drawThrottle() {
+    const run = app.run;
+    const on = !!run && throttled(run);
+    $('#throttle-banner').hidden = !on;
+    if (on) {
+      $('#throttle-countdown').textContent = formatCountdown(run.throttleUntil, Date.now());
+      $('#throttle-reason').textContent = run.throttleReason ? `(${run.throttleReason})` : '';
+    } else if (ticker) {
+      clearInterval(ticker);
+      ticker = 0;
+    }
+  }
+
+  // One tick a second while Atlassian asks us to wait; stops itself when the wait is over.
+  function startTicker() {
+    drawThrottle();
+    if (!ticker) ticker = setInterval(drawThrottle, 1000);
+  }
+
+  function finished(run) {
+    drawCounts();
+    if (run.finishStatus === 'error') setError(errorEl, { message: run.finishMessage || 'The run could not go on.' });
+    $('#run-summary-words').textContent = summaryWords(run);
+    $('#retry-failed').hidden = run.counters.failed === 0;
+    $('#run-summary').hidden = false;
+    app.steps.history.load();
+  }
+
+  const control = (fn) => (e) => busy(e.currentTarget, async () => {
+    setError(errorEl, null);
+    try {
+      await fn();
+    } catch (err) {
+      setError(errorEl, err);
+    }
+  }).then(drawState);
+  $('#pause').addEventListener('click', control(api.pauseRun));
+  $('#resume').addEventListener('click', control(api.resumeRun));
+  $('#stop').addEventListener('click', control(api.stopRun));
+
+  $('#export-results').addEventListener('click', (e) => busy(e.currentTarget, async () => {
+    setError(errorEl, null);
+    try {
+      const path = await api.exportResults(app.run.runId);
+      $('#export-path').textContent = path ? `Saved to ${path}` : '';
+    } catch (err) {
+      setError(errorEl, err);
+    }
+  }));
+
+  // Failed rows go back through Review, so the retry is confirmed like any other run.
+  $('#retry-failed').addEventListener('click', () => {
+    const ids = failedIds(app.run);
+    if (!ids.length) return;
+    if (app.list) {
+      const missed = app.steps.choose.selectOnly(ids);
+      if (missed.length) setError(errorEl, { message: `${plural(missed.length, 'failed row')} could not be selected again: not in the open export, or protected.` });
+      app.go('review');
+    } else {
+      app.pendingSelect = ids;
+      app.go('choose');
+      setError($('#choose-note'), { message: 'Open the export this run came from: its failed rows will be selected for you.' });
+    }
+  });
+
+  return {
+    start: (selection, unlocked, pace) => begin((onEvent) => api.startRun(selection, unlocked, pace, onEvent)),
+    continueRun: (runId) => begin((onEvent) => api.continueRun(runId, onEvent)),
+    refresh() {},
+    enter() {
+      if (app.run) table.setCount(app.run.rows.length, { keepScroll: true });
+      drawAll();
+    },
+  };
+}
+
+const host = (site) => String(site ?? '').replace(/^https?:\/\//, '').replace(/\/$/, '');
