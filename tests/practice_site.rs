@@ -600,3 +600,101 @@ async fn latency_follows_tokios_paused_clock() {
     assert!(wall.elapsed() < Duration::from_secs(30));
     assert!(site.record()[0].at_ms < 30_000);
 }
+
+/// `offboard practice-site --record-file`: the real binary, stopped by SIGTERM, leaves every
+/// request it saw as JSON lines, so a suite driving another process can check that process's
+/// report against what the site saw.
+#[cfg(unix)]
+#[tokio::test]
+async fn the_binary_writes_its_record_file_when_terminated() {
+    use tokio::io::AsyncBufReadExt;
+    let dir = tempfile::tempdir().unwrap();
+    let record = dir.path().join("record.jsonl");
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_offboard"))
+        .args([
+            "practice-site",
+            "--users",
+            "4",
+            "--seed",
+            "3",
+            "--port",
+            "0",
+        ])
+        .arg("--record-file")
+        .arg(&record)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut lines = tokio::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = tokio::time::timeout(Duration::from_secs(30), lines.next_line())
+        .await
+        .expect("the banner in time")
+        .unwrap()
+        .unwrap();
+    let url = first
+        .strip_prefix("PRACTICE_SITE_URL=")
+        .unwrap()
+        .to_string();
+    let victim = people(&PracticeConfig::generated(4, 3))[0].clone();
+    let user = format!("{url}/rest/api/3/user");
+    let mut seen = Vec::new();
+    for _ in 0..2 {
+        let resp = client()
+            .delete(&user)
+            .query(&[("accountId", &victim)])
+            .basic_auth(ADMIN.0, Some(ADMIN.1))
+            .send()
+            .await
+            .unwrap();
+        seen.push(resp.status().as_u16());
+    }
+    assert_eq!(seen, [204, 404]);
+
+    let pid = child.id().unwrap().to_string();
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = tokio::time::timeout(Duration::from_secs(30), child.wait())
+        .await
+        .expect("the site stops on SIGTERM")
+        .unwrap();
+    assert!(status.success(), "{status:?}");
+    let mut rest = Vec::new();
+    while let Some(line) = lines.next_line().await.unwrap() {
+        rest.push(line);
+    }
+    assert!(
+        rest.iter()
+            .any(|l| l == "PRACTICE_SITE_SAW requests=2 deletes=2 204=1 404=1"),
+        "{rest:?}"
+    );
+
+    let text = std::fs::read_to_string(&record).unwrap();
+    assert!(!text.contains(ADMIN.1), "no token in the record: {text}");
+    let rows: Vec<Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let got: Vec<(&str, &str, u64, &str)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r["method"].as_str().unwrap(),
+                r["account_id"].as_str().unwrap(),
+                r["status"].as_u64().unwrap(),
+                r["user_agent"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("DELETE", victim.as_str(), 204, AGENT),
+            ("DELETE", victim.as_str(), 404, AGENT)
+        ]
+    );
+}

@@ -57,3 +57,17 @@ test('missing optional columns do not break the roster', () => {
   assert.equal(r.lastSeen[0], null);
   assert.deepEqual(r.groups[1], []);
 });
+
+test('products and groups sent as indices into name lists come back as names', () => {
+  const users = {
+    id: ['a', 'b'], name: ['A', 'B'], email: ['a@x.io', 'b@x.io'], status: ['Active', 'Active'],
+    orgRole: ['', ''], lastSeen: [null, null],
+    products: [[0], [0, 1]], groups: [[1], []],
+    productNames: ['Jira', 'Confluence'], groupNames: ['finance', 'support'],
+  };
+  const r = buildRoster(users, null);
+  assert.deepEqual(r.products[1], ['Jira', 'Confluence']);
+  assert.deepEqual(r.groups[0], ['support']);
+  assert.deepEqual(r.facets.groups, ['support']);
+  assert.deepEqual(r.facets.products, ['Confluence', 'Jira']);
+});

@@ -4,7 +4,7 @@ use super::config::{Faults, PracticeConfig};
 use super::{PracticeError, PracticeSite};
 use std::future::Future;
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// Options of `offboard practice-site`.
@@ -61,6 +61,11 @@ pub struct PracticeSiteArgs {
     /// The practice admin's API token (a made-up practice value, not a real token).
     #[arg(long, default_value = "practice-token")]
     pub token: String,
+    /// When the site stops (Ctrl-C or SIGTERM), write every request it saw to FILE as JSON
+    /// lines, in arrival order: method, path, account_id, status, at_ms, authorized_as,
+    /// user_agent (never a token). Tests compare it with what a client reported.
+    #[arg(long, value_name = "FILE")]
+    pub record_file: Option<PathBuf>,
 }
 
 impl PracticeSiteArgs {
@@ -115,6 +120,13 @@ pub(crate) async fn run_until(
         },
         Err(e) => return fail(&e),
     };
+    // Create the record file now, so a path we cannot write fails before anything is served.
+    if let Some(path) = &args.record_file {
+        if let Err(e) = write_record(&[], path) {
+            site.shutdown().await;
+            return fail(&e);
+        }
+    }
     let banner = format!(
         "PRACTICE_SITE_URL={url}\nPRACTICE_EMAIL={email}\nPRACTICE_TOKEN={token}\n\
          The practice site is running at {url} with {n} users; nothing here touches a real \
@@ -134,9 +146,33 @@ pub(crate) async fn run_until(
         return 1;
     }
     stop.await;
-    let _ = writeln!(out, "{}", tally(&site.record()));
+    // Stop serving first (a clone keeps the state), so no request lands after the record is read.
+    let handle = site.clone();
     site.shutdown().await;
-    0
+    let record = handle.record();
+    let mut code = 0;
+    if let Some(path) = &args.record_file {
+        if let Err(e) = write_record(&record, path) {
+            code = fail(&e);
+        }
+    }
+    let _ = writeln!(out, "{}", tally(&record));
+    code
+}
+
+/// Writes the record as JSON lines (one `RecordedRequest` a line, arrival order) to `path`.
+fn write_record(record: &[super::RecordedRequest], path: &Path) -> Result<(), PracticeError> {
+    let export_error = |e: std::io::Error| PracticeError::Export {
+        path: path.display().to_string(),
+        reason: e.to_string(),
+    };
+    let mut w = std::io::BufWriter::new(std::fs::File::create(path).map_err(export_error)?);
+    for request in record {
+        // A RecordedRequest is strings and numbers only: serialising it cannot fail.
+        let line = serde_json::to_string(request).expect("a recorded request serialises");
+        writeln!(w, "{line}").map_err(export_error)?;
+    }
+    w.flush().map_err(export_error)
 }
 
 /// One line on what the site saw, e.g. `PRACTICE_SITE_SAW requests=1203 deletes=1100 204=1000 429=100`.
@@ -361,6 +397,103 @@ mod tests {
         let got: Vec<String> = roster.users.into_iter().map(|u| u.account_id).collect();
         assert_eq!(got, expected);
         assert!(roster.summary.skipped.is_empty());
+    }
+
+    #[tokio::test]
+    async fn the_record_file_holds_every_request_as_json_lines_on_stop() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("record.jsonl");
+        let args = parse(&["--users", "3", "--record-file", path.to_str().unwrap()]);
+        let victim = args.to_config().unwrap().users[1].account_id.clone();
+        let out = Shared::default();
+        let seen = out.clone();
+        let (file, id) = (path.clone(), victim.clone());
+        let stop = async move {
+            // Created (empty) before the banner, written only on stop.
+            assert_eq!(std::fs::read_to_string(&file).unwrap(), "");
+            let text = String::from_utf8(seen.0.lock().unwrap().clone()).unwrap();
+            let url = text.lines().next().unwrap()["PRACTICE_SITE_URL=".len()..].to_string();
+            let client = reqwest::Client::new();
+            let user = format!("{url}/rest/api/3/user");
+            let admin = |r: reqwest::RequestBuilder| {
+                r.basic_auth("admin@example.com", Some("practice-token"))
+                    .header("user-agent", "record-test")
+            };
+            let statuses = [
+                admin(client.delete(&user).query(&[("accountId", &id)])),
+                admin(client.delete(&user).query(&[("accountId", &id)])),
+                client
+                    .get(format!("{url}/rest/api/3/myself"))
+                    .basic_auth("x@example.com", Some("bad")),
+            ];
+            for (req, want) in statuses.into_iter().zip([204, 404, 401]) {
+                assert_eq!(req.send().await.unwrap().status(), want);
+            }
+        };
+        assert_eq!(run_until(&args, &mut out.clone(), stop).await, 0);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(
+            !text.contains("practice-token") && !text.contains("bad"),
+            "{text}"
+        );
+        let lines: Vec<serde_json::Value> = text
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        let summary: Vec<_> = lines
+            .iter()
+            .map(|r| {
+                (
+                    r["method"].as_str().unwrap(),
+                    r["path"].as_str().unwrap(),
+                    r["account_id"].as_str(),
+                    r["status"].as_u64(),
+                    r["authorized_as"].as_str(),
+                )
+            })
+            .collect();
+        let admin = Some("admin@example.com");
+        assert_eq!(
+            summary,
+            [
+                (
+                    "DELETE",
+                    "/rest/api/3/user",
+                    Some(victim.as_str()),
+                    Some(204),
+                    admin
+                ),
+                (
+                    "DELETE",
+                    "/rest/api/3/user",
+                    Some(victim.as_str()),
+                    Some(404),
+                    admin
+                ),
+                ("GET", "/rest/api/3/myself", None, Some(401), None),
+            ]
+        );
+        assert_eq!(lines[0]["user_agent"], "record-test");
+        assert!(lines[0]["at_ms"].as_u64().unwrap() <= lines[2]["at_ms"].as_u64().unwrap());
+        let tally = String::from_utf8(out.0.lock().unwrap().clone()).unwrap();
+        assert!(
+            tally.contains("PRACTICE_SITE_SAW requests=3 deletes=2 204=1 404=1"),
+            "{tally}"
+        );
+    }
+
+    #[tokio::test]
+    async fn an_unwritable_record_file_fails_before_serving() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("no-such-folder/record.jsonl");
+        let args = parse(&["--users", "1", "--record-file", path.to_str().unwrap()]);
+        let mut out = Vec::new();
+        assert_eq!(run_until(&args, &mut out, async {}).await, 1);
+        assert!(
+            out.is_empty(),
+            "no banner: {}",
+            String::from_utf8_lossy(&out)
+        );
     }
 
     #[tokio::test]

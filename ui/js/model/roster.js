@@ -36,8 +36,11 @@ export function buildRoster(users, selfId = null) {
   const status = col('status', '');
   const orgRole = col('orgRole', '');
   const lastSeen = col('lastSeen', null);
-  const products = col('products', []);
-  const groups = col('groups', []);
+  // Products and groups arrive as indices into `productNames` / `groupNames` (a few dozen
+  // names repeat over every row); turn them back into names once, here.
+  const named = (c, names) => (Array.isArray(names) ? c.map((ix) => (ix ?? []).map((k) => names[k])) : c);
+  const products = named(col('products', []), users.productNames);
+  const groups = named(col('groups', []), users.groupNames);
 
   const search = new Array(n);
   const domain = new Array(n);

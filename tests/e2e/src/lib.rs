@@ -1,0 +1,323 @@
+//! The harness of the window's end-to-end suite.
+//!
+//! Per test: a temporary folder (the app's data dir via `OFFBOARD_DATA_DIR`, the files the
+//! debug-only dialog answers point at), `offboard practice-site` as a child process recording
+//! every request, `tauri-driver` on free loopback ports with the environment the app inherits,
+//! and a WebDriver session that launches `target/debug/offboard`. [`run`] tears all of it down
+//! whether the test passed, failed or panicked; `Drop` impls are the last line of defence.
+//!
+//! Every wait is a poll of a condition with a deadline ([`poll`]); no sleep synchronises.
+//! The page is driven only through the hooks of `docs/window-contract.md`.
+
+pub mod fixtures;
+pub mod flows;
+pub mod http;
+pub mod page;
+pub mod procs;
+pub mod site;
+
+use fantoccini::{Client, ClientBuilder};
+use hyper_util::client::legacy::connect::HttpConnector;
+use std::future::Future;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+pub use site::{Record, Site};
+
+/// The repository root (tests/e2e/../..).
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .expect("the repository root exists")
+}
+
+/// The app binary under test: `OFFBOARD_E2E_APP`, else `<repo>/target/debug/offboard`.
+/// It must be a debug build: only those answer the native dialogs from the environment.
+pub fn app_binary() -> PathBuf {
+    let path = std::env::var_os("OFFBOARD_E2E_APP")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo_root().join("target/debug/offboard"));
+    assert!(
+        path.is_file(),
+        "{} is missing: build it first with `cargo build -p offboard`",
+        path.display()
+    );
+    path.canonicalize().unwrap()
+}
+
+/// Polls `check` every `every` until it returns `Some`, or panics naming `what` after `limit`.
+pub async fn poll<T, F, Fut>(what: &str, limit: Duration, every: Duration, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Option<T>>,
+{
+    let deadline = Instant::now() + limit;
+    loop {
+        if let Some(v) = check().await {
+            return v;
+        }
+        if Instant::now() >= deadline {
+            panic!("timed out after {limit:?} waiting for {what}");
+        }
+        tokio::time::sleep(every).await;
+    }
+}
+
+/// Like [`poll`], but `None` after `limit` instead of a panic.
+pub async fn poll_quiet<T, F, Fut>(limit: Duration, every: Duration, mut check: F) -> Option<T>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Option<T>>,
+{
+    let deadline = Instant::now() + limit;
+    loop {
+        if let Some(v) = check().await {
+            return Some(v);
+        }
+        if Instant::now() >= deadline {
+            return None;
+        }
+        tokio::time::sleep(every).await;
+    }
+}
+
+/// What a test needs started.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Seed the practice site from this export (copied into the test's folder); `None` starts
+    /// no practice site (e.g. the app's own `--practice` mode).
+    pub site_csv: Option<PathBuf>,
+    /// The practice site's DELETE rate (`--rate`); `None` = unlimited.
+    pub rate: Option<f64>,
+    /// The file `#open-export` gets (`OFFBOARD_TEST_OPEN_FILE`); defaults to the site's export.
+    pub open_file: Option<PathBuf>,
+    /// Arguments for the app (e.g. `--practice`).
+    pub app_args: Vec<String>,
+    /// Bound on the whole test body.
+    pub limit: Duration,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            site_csv: None,
+            rate: None,
+            open_file: None,
+            app_args: Vec::new(),
+            limit: Duration::from_secs(300),
+        }
+    }
+}
+
+/// One test's world: its folder, practice site, driver and WebDriver session.
+pub struct App {
+    /// The test's temporary folder (kept while the test runs).
+    pub tmp: tempfile::TempDir,
+    /// `OFFBOARD_DATA_DIR` of the app.
+    pub data_dir: PathBuf,
+    /// What the native open dialog answers.
+    pub open_file: PathBuf,
+    /// What the native save dialog answers.
+    pub save_file: PathBuf,
+    /// The practice site, when the options asked for one.
+    pub site: Option<Site>,
+    app_args: Vec<String>,
+    session: Mutex<Option<Session>>,
+}
+
+/// A driver process and the session opened through it.
+struct Session {
+    driver: procs::Driver,
+    client: Client,
+}
+
+impl App {
+    /// Starts the site, the driver and a session; the window is loading when this returns.
+    pub async fn start(options: &Options) -> App {
+        let tmp = tempfile::Builder::new()
+            .prefix("offboard-e2e.")
+            .tempdir()
+            .unwrap();
+        let data_dir = tmp.path().join("data");
+        std::fs::create_dir_all(&data_dir).unwrap();
+        let save_file = tmp.path().join("results-export.csv");
+        let mut site = None;
+        let mut open_file = options.open_file.clone();
+        if let Some(csv) = &options.site_csv {
+            let copy = tmp.path().join(csv.file_name().unwrap());
+            std::fs::copy(csv, &copy).unwrap();
+            site = Some(Site::start(&copy, options.rate, tmp.path()).await);
+            open_file.get_or_insert(copy);
+        }
+        let open_file = open_file.unwrap_or_else(|| tmp.path().join("no-file-chosen.csv"));
+        let app = App {
+            tmp,
+            data_dir,
+            open_file,
+            save_file,
+            site,
+            app_args: options.app_args.clone(),
+            session: Mutex::new(None),
+        };
+        app.launch().await;
+        app
+    }
+
+    /// The practice site (panics when the test started none).
+    pub fn site(&self) -> &Site {
+        self.site
+            .as_ref()
+            .expect("this test started a practice site")
+    }
+
+    /// The current WebDriver session.
+    pub fn client(&self) -> Client {
+        self.session
+            .lock()
+            .unwrap()
+            .as_ref()
+            .expect("a session is open")
+            .client
+            .clone()
+    }
+
+    /// Starts a driver with the app's environment and opens a session (launching the app).
+    pub async fn launch(&self) {
+        let env: Vec<(&str, &std::ffi::OsStr)> = vec![
+            ("OFFBOARD_DATA_DIR", self.data_dir.as_os_str()),
+            ("OFFBOARD_TEST_OPEN_FILE", self.open_file.as_os_str()),
+            ("OFFBOARD_TEST_SAVE_FILE", self.save_file.as_os_str()),
+        ];
+        let n = std::fs::read_dir(self.tmp.path()).map_or(0, |d| d.count());
+        let log = self.tmp.path().join(format!("driver-{n}.log"));
+        let driver = procs::Driver::start(&env, &log).await;
+        let mut caps = serde_json::Map::new();
+        caps.insert(
+            "tauri:options".into(),
+            serde_json::json!({
+                "application": app_binary(),
+                "args": self.app_args,
+            }),
+        );
+        let client = ClientBuilder::new(HttpConnector::new())
+            .capabilities(caps)
+            .connect(&driver.url())
+            .await
+            .unwrap_or_else(|e| {
+                panic!(
+                    "no WebDriver session: {e}\n--- driver log ---\n{}",
+                    std::fs::read_to_string(&log).unwrap_or_default()
+                )
+            });
+        *self.session.lock().unwrap() = Some(Session { driver, client });
+    }
+
+    /// Ends the session and the driver; the app is killed if closing the session left it.
+    pub async fn close(&self) {
+        let session = self.session.lock().unwrap().take();
+        if let Some(Session { driver, client }) = session {
+            // Bounded: a wedged app must not hang the teardown.
+            let _ = tokio::time::timeout(Duration::from_secs(10), client.close()).await;
+            driver.stop().await;
+        }
+    }
+
+    /// Kills the app process hard (as a crash or power loss would), then ends the driver.
+    pub async fn kill_app(&self) {
+        let session = self.session.lock().unwrap().take();
+        if let Some(Session { driver, client }) = session {
+            let killed = driver.kill_app(&app_binary());
+            assert!(killed > 0, "found no app process under the driver to kill");
+            drop(client);
+            driver.stop().await;
+        }
+    }
+
+    /// Everything down: session, driver, app, practice site. Returns the site's record.
+    pub async fn shutdown(&self) -> Option<Vec<Record>> {
+        self.close().await;
+        match &self.site {
+            Some(site) => Some(site.stop().await),
+            None => None,
+        }
+    }
+}
+
+/// Runs a test body against a freshly started app, bounded by `options.limit`, and tears
+/// everything down afterwards, also when the body panics or times out.
+pub async fn run<F, Fut>(options: Options, body: F)
+where
+    F: FnOnce(Arc<App>) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let app = Arc::new(App::start(&options).await);
+    let task = tokio::spawn(tokio::time::timeout(options.limit, body(Arc::clone(&app))));
+    let outcome = task.await;
+    if outcome.is_err() || matches!(outcome, Ok(Err(_))) {
+        app.dump_logs();
+        app.failure_screenshot().await;
+    }
+    app.shutdown().await;
+    match outcome {
+        Ok(Ok(())) => {}
+        Ok(Err(_)) => panic!("the test did not finish within {:?}", options.limit),
+        Err(e) => std::panic::resume_unwind(e.into_panic()),
+    }
+}
+
+impl App {
+    /// Saves what the window shows to `tests/e2e/target/e2e-failures/` and says where.
+    pub async fn failure_screenshot(&self) {
+        let Some(client) = self
+            .session
+            .lock()
+            .unwrap()
+            .as_ref()
+            .map(|s| s.client.clone())
+        else {
+            return;
+        };
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/e2e-failures");
+        let name = format!(
+            "{}-{}.png",
+            std::thread::current()
+                .name()
+                .unwrap_or("test")
+                .replace("::", "-"),
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs())
+        );
+        if let Ok(Ok(png)) =
+            tokio::time::timeout(Duration::from_secs(10), client.screenshot()).await
+        {
+            if std::fs::create_dir_all(&dir).is_ok() && std::fs::write(dir.join(&name), png).is_ok()
+            {
+                eprintln!(
+                    "--- the window at the failure: {} ---",
+                    dir.join(&name).display()
+                );
+            }
+        }
+    }
+
+    /// Prints the driver and site logs (the app's stderr goes to the driver's log).
+    pub fn dump_logs(&self) {
+        let Ok(dir) = std::fs::read_dir(self.tmp.path()) else {
+            return;
+        };
+        for entry in dir.flatten() {
+            let path = entry.path();
+            if path.extension().is_some_and(|e| e == "log") {
+                let text = std::fs::read_to_string(&path).unwrap_or_default();
+                let tail: Vec<&str> = text.lines().rev().take(80).collect();
+                eprintln!("--- {} (last lines) ---", path.display());
+                for line in tail.iter().rev() {
+                    eprintln!("{line}");
+                }
+            }
+        }
+    }
+}
