@@ -104,9 +104,12 @@ fn dedup_first<T>(items: &mut Vec<T>, key: impl Fn(&T) -> &str) {
         return;
     }
     let keep: Vec<bool> = if items.len() <= LINEAR {
-        (0..items.len())
-            .map(|i| !items[..i].iter().any(|p| key(p) == key(&items[i])))
-            .collect()
+        let repeats = |i: usize| items[..i].iter().any(|p| key(p) == key(&items[i]));
+        // Most users have no repeat at all: find that out without allocating.
+        if !(1..items.len()).any(repeats) {
+            return;
+        }
+        (0..items.len()).map(|i| !repeats(i)).collect()
     } else {
         let mut seen = HashSet::with_capacity(items.len());
         items.iter().map(|it| seen.insert(key(it))).collect()

@@ -27,9 +27,10 @@ async fn main() {
         run(options, move |app| async move {
             let f = scale_pass(&app, rows, &needle).await;
             println!(
-                "pass {}: import_to_interactive_ms={:.0} keystroke_to_paint_ms={:?}",
+                "pass {}: import_to_interactive_ms={:.0} (received after {:.0}) keystroke_to_paint_ms={:?}",
                 i + 1,
                 f.import_ms,
+                f.received_ms,
                 f.keystroke_ms.iter().map(|m| m.round()).collect::<Vec<_>>()
             );
             figures.lock().unwrap().push(f);

@@ -255,6 +255,8 @@ pub fn run_folders(app: &App) -> Vec<(String, usize)> {
 pub struct ScaleFigures {
     /// `import:start` → `import:interactive`, ms.
     pub import_ms: f64,
+    /// `import:start` → `import:received` (the file read in Rust and carried to the page), ms.
+    pub received_ms: f64,
     /// `search:input` → `search:painted` per keystroke, ms.
     pub keystroke_ms: Vec<f64>,
 }
@@ -277,6 +279,11 @@ pub async fn scale_pass(app: &App, rows: usize, needle_id: &str) -> ScaleFigures
     .await;
     let start = app.marks("import:start").await;
     let start = *start.last().expect("an import:start mark");
+    let received = *app
+        .marks("import:received")
+        .await
+        .last()
+        .expect("an import:received mark");
     let (_, m) = app.selected_count().await;
     assert_eq!(m, rows, "#selected-count counts every imported row");
 
@@ -346,6 +353,7 @@ pub async fn scale_pass(app: &App, rows: usize, needle_id: &str) -> ScaleFigures
     );
     ScaleFigures {
         import_ms: interactive - start,
+        received_ms: received - start,
         keystroke_ms,
     }
 }
