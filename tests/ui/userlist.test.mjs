@@ -134,3 +134,15 @@ test('the version moves with every change of the selection', () => {
   list.toggle(at(list, ME)); // refused: no change
   assert.equal(list.version, v1);
 });
+
+test('warming the search up changes neither the rows shown nor the selection', () => {
+  const list = new UserList(cast(), ME);
+  list.setFilters({ query: 'smith' });
+  list.selectAll();
+  const before = { visible: [...list.visible], count: list.count, version: list.version, filters: { ...list.filters } };
+  assert.equal(list.warmUp(), 0);
+  assert.deepEqual([...list.visible], before.visible);
+  assert.equal(list.count, before.count);
+  assert.equal(list.version, before.version);
+  assert.deepEqual(list.filters, before.filters);
+});

@@ -54,6 +54,9 @@ export function initChoose(app) {
     setError($('#choose-note'), note ? { message: note } : null);
     await afterPaint();
     performance.mark('import:interactive');
+    // After the table is up: warm the search while the admin is still reading it.
+    const list = app.list;
+    setTimeout(() => list.warmUp(), 0);
   }
 
   function showSummary(info) {

@@ -28,6 +28,17 @@ export class UserList {
     return this.roster.n;
   }
 
+  /**
+   * Runs a search that matches nothing over every row, changing nothing, so the engine has
+   * compiled the search loop before the admin's first keystroke (the first searches over
+   * 100,000 rows were otherwise several times slower than the rest).
+   */
+  warmUp(times = 3) {
+    let kept = 0;
+    for (let t = 0; t < times; t++) kept += filterRows(this.roster, { ...this.filters, query: '\u0002' }).length;
+    return kept;
+  }
+
   /** May row i be ticked now? */
   selectable(i) {
     const lock = this.roster.locked[i];
