@@ -159,3 +159,77 @@ pub fn results(path: &Path) -> Vec<(String, String, String, String)> {
         })
         .collect()
 }
+
+/// The well-formed records of a run's journal, in order. Stops at a torn or unreadable line, as
+/// the engine's own reader does, so it can be read while a run writes (or after it was killed).
+pub fn journal_records(dir: &Path) -> Vec<serde_json::Value> {
+    let bytes = std::fs::read(dir.join(offboard::sweep::JOURNAL_FILE)).unwrap_or_default();
+    let mut out = Vec::new();
+    for line in bytes.split_inclusive(|b| *b == b'\n') {
+        match serde_json::from_slice(line) {
+            Ok(v) if line.ends_with(b"\n") => out.push(v),
+            _ => break,
+        }
+    }
+    out
+}
+
+/// How many records of `kind` (`intent`, `outcome`) the journal holds for each plan row.
+pub fn per_row(
+    records: &[serde_json::Value],
+    kind: &str,
+) -> std::collections::HashMap<usize, usize> {
+    let mut counts = std::collections::HashMap::new();
+    for r in records.iter().filter(|r| r["type"] == kind) {
+        *counts
+            .entry(r["row"].as_u64().unwrap() as usize)
+            .or_default() += 1;
+    }
+    counts
+}
+
+/// The statuses of the DELETEs the site received for each account id, in arrival order
+/// (`None`: the connection was dropped, or the reply is still held back).
+pub fn deletes_by_id(
+    record: &[offboard::practice::RecordedRequest],
+) -> std::collections::HashMap<String, Vec<Option<u16>>> {
+    let mut by_id: std::collections::HashMap<String, Vec<Option<u16>>> = Default::default();
+    for r in record.iter().filter(|r| r.method == "DELETE") {
+        by_id
+            .entry(r.account_id.clone().unwrap_or_default())
+            .or_default()
+            .push(r.status);
+    }
+    by_id
+}
+
+/// Every file under `dir`, recursively.
+pub fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(files_under(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
+
+/// True when `needle` occurs in `haystack`.
+pub fn contains_bytes(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// Polls `ready` every few milliseconds until it holds; panics after `secs` seconds.
+pub async fn poll_until(secs: u64, what: &str, mut ready: impl FnMut() -> bool) {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(secs);
+    while !ready() {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "gave up after {secs} s waiting for {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+}
