@@ -26,9 +26,19 @@ fn row_of(dir: &std::path::Path) -> HashMap<String, usize> {
         .collect()
 }
 
+/// `OFFBOARD_TORTURE_SCALE` (1 to 5, default 1) multiplies R1's users: `TORTURE=5 bench/run`
+/// is the long mode; CI runs the default size.
+fn scale() -> usize {
+    std::env::var("OFFBOARD_TORTURE_SCALE")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1)
+        .clamp(1, 5)
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn r1_a_thousand_users_through_faults_and_429_bursts_lose_nothing() {
-    let mut config = PracticeConfig::generated(1000, 41);
+    let mut config = PracticeConfig::generated(1000 * scale(), 41);
     config.retry_after_secs = 1;
     // Every 503 with Retry-After (like every 429 burst) halves the client's pace, which climbs
     // back by 1/s each second: a few of them keep a 1,000-user run short; most 503s are bare.
