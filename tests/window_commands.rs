@@ -114,7 +114,13 @@ fn ids(import: &Value) -> Vec<String> {
 fn a_wrong_token_is_reported_next_to_the_token_field_and_the_right_one_connects() {
     let w = Window::open(MESSY);
     // The capability file is in force: a remote page gets nothing.
-    assert!(w.call("app_info", json!({})).is_ok());
+    let info = w.call("app_info", json!({})).unwrap();
+    assert_eq!(info["version"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(
+        info["runsDir"],
+        w.data.path().join("runs").display().to_string()
+    );
+    assert!(info["logsDir"].as_str().unwrap().ends_with("logs"));
     assert!(w
         .call_from("https://evil.example", "app_info", json!({}))
         .is_err());

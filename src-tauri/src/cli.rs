@@ -185,6 +185,7 @@ impl JournalDirArg {
 pub fn main() -> i32 {
     let cli = Cli::parse();
     let Some(command) = cli.command else {
+        init_window_logging();
         return match crate::app::run(cli.practice) {
             Ok(()) => EXIT_OK,
             Err(e) => {
@@ -213,6 +214,26 @@ pub fn main() -> i32 {
             Command::PracticeSite(args) => crate::practice::run_cli(args).await,
         }
     })
+}
+
+/// The window has no terminal: its logs go to `<data>/logs/offboard.log` (warnings only unless
+/// `OFFBOARD_LOG` says otherwise). Best effort: a window that cannot log still opens.
+fn init_window_logging() {
+    let dir = crate::paths::logs_dir();
+    let file = std::fs::create_dir_all(&dir).and_then(|_| {
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(dir.join("offboard.log"))
+    });
+    let Ok(file) = file else { return };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("OFFBOARD_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::sync::Mutex::new(file))
+        .with_ansi(false)
+        .try_init();
 }
 
 /// Logs go to standard error, warnings only unless `OFFBOARD_LOG` says otherwise.

@@ -10,6 +10,11 @@ pub fn runs_dir() -> PathBuf {
     data_dir().join("runs")
 }
 
+/// Folder holding the window's log file (`offboard.log`).
+pub fn logs_dir() -> PathBuf {
+    data_dir().join("logs")
+}
+
 /// The app's data folder: `OFFBOARD_DATA_DIR` if set, else `<OS data dir>/com.offboard.desktop`.
 pub fn data_dir() -> PathBuf {
     if let Some(dir) = std::env::var_os("OFFBOARD_DATA_DIR").filter(|d| !d.is_empty()) {

@@ -81,11 +81,22 @@ async function start() {
     app.steps.connect.showError(e);
   }
   $('#practice-badge').hidden = !app.info?.practice;
+  initAbout(app.info);
   document.body.classList.toggle('practice', !!app.info?.practice);
   await app.steps.connect.load();
   app.steps.choose.load();
   app.go('connect');
   await history.load({ offer: true });
+}
+
+// The About box: version and where runs and logs are kept (Escape closes a <dialog> natively).
+function initAbout(info) {
+  const dialog = $('#about');
+  $('#about-version').textContent = info?.version ?? '';
+  $('#about-runs').textContent = info?.runsDir ?? '';
+  $('#about-logs').textContent = info?.logsDir ? `${info.logsDir}/offboard.log` : '';
+  $('#about-open').addEventListener('click', () => dialog.showModal());
+  $('#about-close').addEventListener('click', () => dialog.close());
 }
 
 // Headings get focus on step change so screen readers announce the new step.

@@ -38,6 +38,10 @@ pub struct PracticeMode {
 pub struct AppInfo {
     version: &'static str,
     practice: Option<PracticeInfo>,
+    /// Where this window keeps its runs (for the About box).
+    runs_dir: String,
+    /// Where the window writes its log file.
+    logs_dir: String,
 }
 
 /// Practice mode's pre-filled connection.
@@ -134,6 +138,8 @@ impl AppState {
                 email: p.email.clone(),
                 sample_export: p.sample_export.display().to_string(),
             }),
+            runs_dir: self.runs_dir.display().to_string(),
+            logs_dir: crate::paths::logs_dir().display().to_string(),
         }
     }
 

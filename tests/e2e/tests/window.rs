@@ -670,3 +670,36 @@ async fn an_admin_row_unlocks_with_two_mouse_clicks() {
     })
     .await;
 }
+
+/// The About box names the version and the folders where runs and the log file are kept.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_about_box_shows_the_version_and_where_runs_and_logs_are_kept() {
+    run(Options::default(), |app| async move {
+        app.wait_step("connect").await;
+        app.click("#about-open").await;
+        app.wait_visible("#about").await;
+        let version = app.text("#about-version").await;
+        assert_eq!(version.trim(), offboard_version());
+        let runs = app.text("#about-runs").await;
+        assert_eq!(runs.trim(), app.data_dir.join("runs").display().to_string());
+        let logs = app.text("#about-logs").await;
+        assert!(logs.trim().ends_with("offboard.log"), "{logs}");
+        app.click("#about-close").await;
+        poll("the About box to close", UI, TICK, || async {
+            (!app.visible("#about").await).then_some(())
+        })
+        .await;
+    })
+    .await;
+}
+
+/// The app crate's version, read from its manifest (this crate does not depend on it).
+fn offboard_version() -> String {
+    let manifest = std::fs::read_to_string(offboard_e2e::repo_root().join("Cargo.toml")).unwrap();
+    manifest
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("version = \""))
+        .and_then(|v| v.strip_suffix('"'))
+        .expect("a version in the workspace manifest")
+        .to_owned()
+}
