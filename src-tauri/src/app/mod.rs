@@ -66,5 +66,35 @@ pub fn run(practice: bool) -> Result<(), tauri::Error> {
     } else {
         AppState::new(&data_dir, Arc::new(OsKeychain::new()), None)
     };
-    run_app(tauri::Builder::default(), state)
+    let instance_dir = if practice {
+        data_dir.join("practice")
+    } else {
+        data_dir
+    };
+    let builder = tauri::Builder::default().plugin(single_instance(&instance_dir));
+    run_app(builder, state)
+}
+
+/// Opening Offboard again focuses the window already open on the same data folder, instead of
+/// a second window writing to the same runs. On Linux the D-Bus name carries the folder, so
+/// separate folders (practice mode, tests) are separate instances; elsewhere it is one per user.
+fn single_instance<R: tauri::Runtime>(data_dir: &std::path::Path) -> tauri::plugin::TauriPlugin<R> {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    data_dir.hash(&mut hasher);
+    tauri_plugin_single_instance::Builder::new()
+        .dbus_id(format!(
+            "{}.h{:016x}",
+            crate::paths::APP_IDENTIFIER,
+            hasher.finish()
+        ))
+        .callback(|app, _args, _cwd| {
+            use tauri::Manager;
+            if let Some(window) = app.get_webview_window("main") {
+                let _ = window.unminimize();
+                let _ = window.show();
+                let _ = window.set_focus();
+            }
+        })
+        .build()
 }

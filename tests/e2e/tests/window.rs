@@ -703,3 +703,30 @@ fn offboard_version() -> String {
         .expect("a version in the workspace manifest")
         .to_owned()
 }
+
+/// Opening Offboard a second time on the same data folder hands over to the window already open
+/// (which is focused) and exits; the first window carries on.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_launch_hands_over_to_the_open_window_and_exits() {
+    run(Options::default(), |app| async move {
+        app.wait_step("connect").await;
+        let mut second = std::process::Command::new(offboard_e2e::app_binary())
+            .env("OFFBOARD_DATA_DIR", &app.data_dir)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("the second launch starts");
+        let status = poll("the second launch to exit", UI, TICK, || {
+            let exited = second
+                .try_wait()
+                .expect("the second launch can be waited on");
+            async move { exited }
+        })
+        .await;
+        assert!(status.success(), "the second launch exited with {status}");
+        // The first window still answers.
+        app.click("#about-open").await;
+        app.wait_visible("#about").await;
+    })
+    .await;
+}
