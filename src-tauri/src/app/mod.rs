@@ -69,11 +69,59 @@ pub fn run(practice: bool) -> Result<(), tauri::Error> {
     let instance_dir = if practice {
         data_dir.join("practice")
     } else {
-        data_dir
+        data_dir.clone()
     };
-    let builder = tauri::Builder::default().plugin(single_instance(&instance_dir));
+    let builder = tauri::Builder::default()
+        .plugin(single_instance(&instance_dir))
+        .plugin(window_memory(&data_dir))
+        .setup(|app| {
+            exit_on_terminate(app.handle().clone());
+            Ok(())
+        });
     run_app(builder, state)
 }
+
+/// SIGTERM (logging out, shutting down, `kill`) and Ctrl+C in a terminal end the app the way
+/// closing its window does, so what is kept at exit (the window's size and place) is written.
+/// A run in progress is cut short either way; its journal already holds every decided row.
+#[cfg(unix)]
+fn exit_on_terminate<R: tauri::Runtime>(app: tauri::AppHandle<R>) {
+    use tokio::signal::unix::{signal, SignalKind};
+    tauri::async_runtime::spawn(async move {
+        let (Ok(mut term), Ok(mut int)) = (
+            signal(SignalKind::terminate()),
+            signal(SignalKind::interrupt()),
+        ) else {
+            tracing::warn!("could not listen for SIGTERM/SIGINT; they will end the app at once");
+            return;
+        };
+        tokio::select! {
+            _ = term.recv() => tracing::info!("SIGTERM: closing"),
+            _ = int.recv() => tracing::info!("SIGINT: closing"),
+        }
+        app.exit(0);
+    });
+}
+
+/// Windows ends a GUI app through its window messages, which Tauri already handles.
+#[cfg(not(unix))]
+fn exit_on_terminate<R: tauri::Runtime>(_app: tauri::AppHandle<R>) {}
+
+/// The window opens where and as large as it was last closed (or maximised), from
+/// `<data>/window-state.json`; written when the app exits. A position on a screen that is gone
+/// is ignored by the plugin, so the window never opens out of sight.
+fn window_memory<R: tauri::Runtime>(data_dir: &std::path::Path) -> tauri::plugin::TauriPlugin<R> {
+    use tauri_plugin_window_state::StateFlags;
+    // The plugin joins this name to the OS config folder; an absolute path replaces that folder,
+    // which keeps every file of Offboard in the one data folder (and tests in their own).
+    tauri_plugin_window_state::Builder::new()
+        .with_filename(data_dir.join(WINDOW_STATE_FILE).to_string_lossy())
+        .with_state_flags(StateFlags::SIZE | StateFlags::POSITION | StateFlags::MAXIMIZED)
+        .build()
+}
+
+/// The file in the data folder that remembers the window's size and position.
+pub const WINDOW_STATE_FILE: &str = "window-state.json";
 
 /// Opening Offboard again focuses the window already open on the same data folder, instead of
 /// a second window writing to the same runs. On Linux the D-Bus name carries the folder, so

@@ -34,7 +34,8 @@ pub fn repo_root() -> PathBuf {
 }
 
 /// The app binary under test: `OFFBOARD_E2E_APP`, else `<repo>/target/debug/offboard`.
-/// It must be a debug build: only those answer the native dialogs from the environment.
+/// Tests that open or save a file need a debug build: only those answer the native dialogs
+/// from the environment (the installed-app check runs a release build without them).
 pub fn app_binary() -> PathBuf {
     let path = std::env::var_os("OFFBOARD_E2E_APP")
         .map(PathBuf::from)
@@ -222,6 +223,34 @@ impl App {
             let _ = tokio::time::timeout(Duration::from_secs(10), client.close()).await;
             driver.stop().await;
         }
+    }
+
+    /// Ends the app as logging out does (SIGTERM, which it treats like closing its window) and
+    /// waits for it to exit by itself, so it writes what it keeps at exit; then ends the driver.
+    /// (WebDriver's "close window" ends the browser process without an orderly exit.)
+    pub async fn quit(&self) {
+        let session = self.session.lock().unwrap().take();
+        let Some(Session { driver, client }) = session else {
+            return;
+        };
+        let app = app_binary();
+        let pids = driver.app_pids(&app);
+        assert!(!pids.is_empty(), "found no app process under the driver");
+        for pid in &pids {
+            procs::signal(*pid, "TERM");
+        }
+        poll(
+            "the app to exit after SIGTERM",
+            Duration::from_secs(15),
+            Duration::from_millis(50),
+            || {
+                let gone = driver.app_pids(&app).is_empty();
+                async move { gone.then_some(()) }
+            },
+        )
+        .await;
+        drop(client);
+        driver.stop().await;
     }
 
     /// Kills the app process hard (as a crash or power loss would), then ends the driver.

@@ -123,6 +123,11 @@ impl Driver {
         pids.len()
     }
 
+    /// The pids of the app processes under this driver.
+    pub fn app_pids(&self, app: &Path) -> Vec<u32> {
+        app_pids(self.child.id(), app)
+    }
+
     /// Ends the driver; any app left under it is killed first (by pid).
     pub async fn stop(mut self) {
         let app = crate::app_binary();

@@ -730,3 +730,63 @@ async fn a_second_launch_hands_over_to_the_open_window_and_exits() {
     })
     .await;
 }
+
+/// The window opens as large, and where, as it was when the app last closed: the size and
+/// position are written to `<data>/window-state.json` when the app exits and restored at start.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_window_reopens_with_the_size_and_position_it_was_closed_with() {
+    run(Options::default(), |app| async move {
+        app.wait_step("connect").await;
+        // Not the configured 1100×760, nor the place a fresh window gets.
+        let wanted = (64, 48, 940, 640);
+        app.client()
+            .set_window_rect(wanted.0, wanted.1, wanted.2, wanted.3)
+            .await
+            .expect("WebDriver can move and resize the window");
+        let rect = || async { app.client().get_window_rect().await.ok() };
+        poll(
+            "the window to take the new size and place",
+            UI,
+            TICK,
+            || async {
+                let r = rect().await?;
+                (r == (
+                    wanted.0 as u64,
+                    wanted.1 as u64,
+                    wanted.2 as u64,
+                    wanted.3 as u64,
+                ))
+                    .then_some(())
+            },
+        )
+        .await;
+
+        app.quit().await;
+        let file = app.data_dir.join("window-state.json");
+        let saved: serde_json::Value = serde_json::from_slice(
+            &std::fs::read(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display())),
+        )
+        .expect("the window state is JSON");
+        let main = &saved["main"];
+        assert_eq!(
+            (&main["width"], &main["height"]),
+            (&serde_json::json!(wanted.2), &serde_json::json!(wanted.3)),
+            "{saved}"
+        );
+
+        app.launch().await;
+        app.wait_step("connect").await;
+        let reopened = rect().await.expect("the window has a rect");
+        assert_eq!(
+            reopened,
+            (
+                wanted.0 as u64,
+                wanted.1 as u64,
+                wanted.2 as u64,
+                wanted.3 as u64
+            ),
+            "the window reopened elsewhere or at another size (saved: {saved})"
+        );
+    })
+    .await;
+}
