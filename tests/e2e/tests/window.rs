@@ -731,12 +731,30 @@ async fn a_second_launch_hands_over_to_the_open_window_and_exits() {
     .await;
 }
 
-/// The window opens as large, and where, as it was when the app last closed: the size and
-/// position are written to `<data>/window-state.json` when the app exits and restored at start.
+/// The first window is centred at the configured 1100×760; afterwards the window opens as
+/// large, and where, as it was when the app last closed: the size and position are written to
+/// `<data>/window-state.json` when the app exits and restored at start.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_window_reopens_with_the_size_and_position_it_was_closed_with() {
     run(Options::default(), |app| async move {
         app.wait_step("connect").await;
+        let first = app
+            .client()
+            .get_window_rect()
+            .await
+            .expect("the window has a rect");
+        let screen = app
+            .js("return [screen.width, screen.height];", vec![])
+            .await;
+        let (sw, sh) = (screen[0].as_u64().unwrap(), screen[1].as_u64().unwrap());
+        let centred = ((sw - 1100) / 2, (sh - 760) / 2, 1100, 760);
+        let near = |a: u64, b: u64| a.abs_diff(b) <= 1;
+        assert!(
+            near(first.0, centred.0)
+                && near(first.1, centred.1)
+                && (first.2, first.3) == (1100, 760),
+            "a first window at {first:?} on a {sw}×{sh} screen, expected about {centred:?}"
+        );
         // Not the configured 1100×760, nor the place a fresh window gets.
         let wanted = (64, 48, 940, 640);
         app.client()
