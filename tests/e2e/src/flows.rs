@@ -170,22 +170,35 @@ pub struct ResultRow {
     pub message: String,
 }
 
-/// Clicks `#export-results` (answered by `OFFBOARD_TEST_SAVE_FILE`) and reads the CSV once it
-/// holds `rows` rows.
+/// Clicks `#export-results` (answered by `OFFBOARD_TEST_SAVE_FILE`), waits for the page to say
+/// the file is saved (the command has returned, so the copy is complete), and reads the CSV,
+/// which must hold `rows` rows.
 pub async fn export_results(app: &App, rows: usize) -> Vec<ResultRow> {
     let _ = std::fs::remove_file(&app.save_file);
+    // A "Saved to" left from an earlier export in this window must not count as this one's.
+    app.js(
+        "document.getElementById('export-path').textContent = '';",
+        vec![],
+    )
+    .await;
     app.click("#export-results").await;
     let path = app.save_file.clone();
+    let saved = format!("Saved to {}", path.display());
     poll(
-        &format!("{} to hold {rows} results", path.display()),
+        &format!("#export-path to read {saved:?}"),
         UI,
         TICK,
-        || async {
-            let got = read_results(&path)?;
-            (got.len() == rows).then_some(got)
-        },
+        || async { (app.text("#export-path").await == saved).then_some(()) },
     )
-    .await
+    .await;
+    let got = read_results(&path).unwrap_or_else(|| {
+        panic!(
+            "{} is missing or unreadable after the export",
+            path.display()
+        )
+    });
+    assert_eq!(got.len(), rows, "rows in the exported results");
+    got
 }
 
 /// The rows of a results CSV (`None` while it is missing or incomplete).
