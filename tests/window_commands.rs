@@ -334,6 +334,25 @@ fn dry_run_rehearsal_and_run_protect_the_caller_and_locked_admins() {
             other => panic!("{id}: unexpected outcome {other}"),
         }
     }
+    assert!(
+        !w.data.path().join(".exported.csv.partial").exists(),
+        "the export's temporary file was left behind"
+    );
+    // A folder that is not there: an error worded for the admin, and no file anywhere.
+    let nowhere = w.data.path().join("no-such-folder/exported.csv");
+    std::env::set_var(TEST_SAVE_FILE, &nowhere);
+    let failed = w
+        .call("export_results", json!({"runId": run_id}))
+        .unwrap_err();
+    assert_eq!(failed["kind"], "journal");
+    assert!(
+        failed["message"]
+            .as_str()
+            .unwrap()
+            .contains("Choose another folder"),
+        "{failed}"
+    );
+    assert!(!nowhere.parent().unwrap().exists());
     let bad = w
         .call("export_results", json!({"runId": "../../etc"}))
         .unwrap_err();

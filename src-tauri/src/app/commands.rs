@@ -194,7 +194,7 @@ pub async fn export_results<R: Runtime>(
     let Some(target) = dialogs::pick_results_target(window, suggested).await? else {
         return Ok(None);
     };
-    tokio::fs::copy(&source, &target).await.map_err(|e| {
+    save_copy(&source, &target).await.map_err(|e| {
         AppError::new(
             "journal",
             format!(
@@ -205,4 +205,19 @@ pub async fn export_results<R: Runtime>(
         .at("run")
     })?;
     Ok(Some(target.display().to_string()))
+}
+
+/// Copies `source` to `target` through a hidden file beside it, renamed into place when complete,
+/// so `target` is never a half-written results file (a full disk leaves the old one, or none).
+async fn save_copy(source: &std::path::Path, target: &std::path::Path) -> std::io::Result<()> {
+    let name = target.file_name().unwrap_or_default().to_string_lossy();
+    let partial = target.with_file_name(format!(".{name}.partial"));
+    let copied = match tokio::fs::copy(source, &partial).await {
+        Ok(_) => tokio::fs::rename(&partial, target).await,
+        Err(e) => Err(e),
+    };
+    if copied.is_err() {
+        let _ = tokio::fs::remove_file(&partial).await;
+    }
+    copied
 }
