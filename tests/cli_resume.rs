@@ -9,44 +9,6 @@ use offboard::sweep::{read_state, JOURNAL_FILE};
 use std::collections::{BTreeSet, HashMap};
 use std::time::Duration;
 
-/// Waits (bounded) until the site has received at least `n` DELETEs in total.
-async fn until_deletes(setup: &Setup, n: usize) {
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(120);
-    while setup
-        .site
-        .record()
-        .iter()
-        .filter(|r| r.method == "DELETE")
-        .count()
-        < n
-    {
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "the site never got {n} DELETEs"
-        );
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
-}
-
-/// Asserts that no DELETE the site saw from `from` on was for a row in `decided`; returns the
-/// record's length, where the next check starts.
-fn no_delete_for_decided_rows(setup: &Setup, from: usize, decided: &BTreeSet<usize>) -> usize {
-    let plan = offboard::sweep::read_plan(&setup.run_dir()).unwrap();
-    let record = setup.site.record();
-    for r in record[from..].iter().filter(|r| r.method == "DELETE") {
-        let row = plan
-            .rows
-            .iter()
-            .position(|p| Some(&p.account_id) == r.account_id.as_ref())
-            .unwrap();
-        assert!(
-            !decided.contains(&row),
-            "row {row} was sent again after it was decided"
-        );
-    }
-    record.len()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_run_killed_at_any_instant_resumes_without_losing_or_repeating_a_decision() {
     let mut config = PracticeConfig::generated(240, 11);
@@ -72,12 +34,16 @@ async fn a_run_killed_at_any_instant_resumes_without_losing_or_repeating_a_decis
             .stderr(std::process::Stdio::null())
             .spawn()
             .unwrap();
-        until_deletes(&setup, kill_at).await;
+        poll_until(120, &format!("the site to get {kill_at} DELETEs"), || {
+            let record = setup.site.record();
+            record.iter().filter(|r| r.method == "DELETE").count() >= kill_at
+        })
+        .await;
         child.start_kill().unwrap(); // SIGKILL
         child.wait().await.unwrap();
 
         // No DELETE since the last kill was for a row decided before it.
-        checked_from = no_delete_for_decided_rows(&setup, checked_from, &decided_before);
+        checked_from = setup.no_delete_for_decided_rows(checked_from, &decided_before);
         let dir = setup.run_dir();
         let state = read_state(&dir).unwrap();
         in_doubt_seen += state.in_doubt.len();
@@ -95,7 +61,7 @@ async fn a_run_killed_at_any_instant_resumes_without_losing_or_repeating_a_decis
     let out = run(cmd).await;
     assert_eq!(out.status.code(), Some(0), "{}", texts(&out).1);
     let dir = setup.run_dir();
-    no_delete_for_decided_rows(&setup, checked_from, &decided_before);
+    setup.no_delete_for_decided_rows(checked_from, &decided_before);
     let plan = offboard::sweep::read_plan(&dir).unwrap();
 
     // Every row decided exactly once in the journal.

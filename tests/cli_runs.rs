@@ -414,7 +414,7 @@ async fn the_token_appears_in_no_file_or_output_of_a_run() {
         !stdout.contains(&setup.config.admin_token) && !stderr.contains(&setup.config.admin_token)
     );
     let mut scanned = 0;
-    for entry in walk(setup.tmp.path()) {
+    for entry in files_under(setup.tmp.path()) {
         let bytes = std::fs::read(&entry).unwrap();
         assert!(
             !bytes.windows(token.len()).any(|w| w == token),
@@ -427,17 +427,4 @@ async fn the_token_appears_in_no_file_or_output_of_a_run() {
         scanned >= 3,
         "the run's plan, journal and results were scanned ({scanned} files)"
     );
-}
-
-fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    for e in std::fs::read_dir(dir).unwrap().flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            out.extend(walk(&p));
-        } else {
-            out.push(p);
-        }
-    }
-    out
 }

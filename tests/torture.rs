@@ -277,21 +277,6 @@ async fn reach(setup: &Setup, point: KillAt, mark: usize) -> Vec<String> {
     caught
 }
 
-/// Asserts that no DELETE the site saw from `from` on was for a row in `decided`; returns the
-/// record's length, where the next check starts.
-fn none_sent_after_decision(setup: &Setup, from: usize, decided: &BTreeSet<usize>) -> usize {
-    let rows = row_of(&setup.run_dir());
-    let record = setup.site.record();
-    for r in record[from..].iter().filter(|r| r.method == "DELETE") {
-        let row = rows[r.account_id.as_ref().unwrap()];
-        assert!(
-            !decided.contains(&row),
-            "row {row} sent again after its decision"
-        );
-    }
-    record.len()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn r2_a_run_killed_at_six_points_and_resumed_loses_and_repeats_nothing() {
     let mut config = PracticeConfig::generated(400, 42);
@@ -352,7 +337,7 @@ async fn r2_a_run_killed_at_six_points_and_resumed_loses_and_repeats_nothing() {
             state.last_status.is_none(),
             "{point:?}: killed, so no end record"
         );
-        checked_from = none_sent_after_decision(&setup, checked_from, &decided_before);
+        checked_from = setup.no_delete_for_decided_rows(checked_from, &decided_before);
         // What was caught in flight is in doubt in the journal: sent, not decided.
         let rows = row_of(&dir);
         for row in caught.iter().map(|id| rows[id]) {
@@ -378,7 +363,7 @@ async fn r2_a_run_killed_at_six_points_and_resumed_loses_and_repeats_nothing() {
 
     let out = run(resume()).await;
     assert_eq!(out.status.code(), Some(0), "{}", texts(&out).1);
-    none_sent_after_decision(&setup, checked_from, &decided_before);
+    setup.no_delete_for_decided_rows(checked_from, &decided_before);
 
     // Every row decided exactly once over seven sessions.
     let dir = setup.run_dir();

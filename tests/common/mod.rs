@@ -95,6 +95,31 @@ impl Setup {
         assert_eq!(dirs.len(), 1, "expected one run folder");
         dirs.pop().unwrap()
     }
+
+    /// Asserts that no DELETE the site saw from `from` on was for a plan row in `decided`;
+    /// returns the record's length, where the next check starts.
+    pub fn no_delete_for_decided_rows(
+        &self,
+        from: usize,
+        decided: &std::collections::BTreeSet<usize>,
+    ) -> usize {
+        let plan = offboard::sweep::read_plan(&self.run_dir()).unwrap();
+        let row_of: std::collections::HashMap<&str, usize> = plan
+            .rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.account_id.as_str(), i))
+            .collect();
+        let record = self.site.record();
+        for r in record[from..].iter().filter(|r| r.method == "DELETE") {
+            let row = row_of[r.account_id.as_deref().unwrap()];
+            assert!(
+                !decided.contains(&row),
+                "row {row} was sent again after it was decided"
+            );
+        }
+        record.len()
+    }
 }
 
 /// Runs a command to the end (bounded) and returns its output.

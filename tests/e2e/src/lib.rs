@@ -234,11 +234,8 @@ impl App {
             return;
         };
         let app = app_binary();
-        let pids = driver.app_pids(&app);
-        assert!(!pids.is_empty(), "found no app process under the driver");
-        for pid in &pids {
-            procs::signal(*pid, "TERM");
-        }
+        let signalled = driver.signal_app(&app, "TERM");
+        assert!(signalled > 0, "found no app process under the driver");
         poll(
             "the app to exit after SIGTERM",
             Duration::from_secs(15),
@@ -257,7 +254,7 @@ impl App {
     pub async fn kill_app(&self) {
         let session = self.session.lock().unwrap().take();
         if let Some(Session { driver, client }) = session {
-            let killed = driver.kill_app(&app_binary());
+            let killed = driver.signal_app(&app_binary(), "KILL");
             assert!(killed > 0, "found no app process under the driver to kill");
             drop(client);
             driver.stop().await;

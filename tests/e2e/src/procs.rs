@@ -114,11 +114,12 @@ impl Driver {
         format!("http://127.0.0.1:{}", self.port)
     }
 
-    /// SIGKILLs every process under the driver whose executable is `app`; returns how many.
-    pub fn kill_app(&self, app: &Path) -> usize {
+    /// Sends signal `name` (`KILL`, `TERM`) to every process under the driver whose executable
+    /// is `app`; returns how many.
+    pub fn signal_app(&self, app: &Path, name: &str) -> usize {
         let pids = app_pids(self.child.id(), app);
         for pid in &pids {
-            signal(*pid, "KILL");
+            signal(*pid, name);
         }
         pids.len()
     }
@@ -137,7 +138,7 @@ impl Driver {
             async move { left.then_some(()) }
         })
         .await;
-        self.kill_app(&app);
+        self.signal_app(&app, "KILL");
         stop_child(&mut self.child, Duration::from_secs(5)).await;
     }
 }
