@@ -1,8 +1,11 @@
 //! End-to-end imports of the export fixtures (`tests/fixtures/export-*.csv`), checked against
-//! their manifests and against what the raw files say; nasty inputs are in `roster_import/`.
+//! their manifests and against what the raw files say; nasty inputs, and the admin and date
+//! signals read from the files, are in `roster_import/`.
 
 #[path = "roster_import/nasty.rs"]
 mod nasty;
+#[path = "roster_import/signals.rs"]
+mod signals;
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;

@@ -88,6 +88,29 @@ pub fn check_account_id(id: &str) -> Result<(), IdProblem> {
     Err(IdProblem::Shape(id.to_owned()))
 }
 
+/// The form ids are compared and stored in: trimmed, and lower-cased when the id is hex
+/// (24 hex characters, or `<digits>:` then hex digits and dashes, such as `712020:<uuid>`).
+pub fn canonical_account_id(id: &str) -> String {
+    let id = id.trim();
+    // Only hex ids are case-free: Atlassian prints them lower-case, spreadsheets and people
+    // sometimes upper-case them. Any other id keeps its case, as it may matter there.
+    if is_hex24(id) || is_prefixed_hex(id) {
+        id.to_ascii_lowercase()
+    } else {
+        id.to_owned()
+    }
+}
+
+/// `<digits>:` followed by hex digits and dashes only.
+fn is_prefixed_hex(id: &str) -> bool {
+    id.split_once(':').is_some_and(|(prefix, value)| {
+        !prefix.is_empty()
+            && prefix.bytes().all(|b| b.is_ascii_digit())
+            && !value.is_empty()
+            && value.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-')
+    })
+}
+
 /// The classic id: 24 hex characters.
 fn is_hex24(id: &str) -> bool {
     id.len() == 24 && id.bytes().all(|b| b.is_ascii_hexdigit())
@@ -183,6 +206,33 @@ mod tests {
         ];
         for (id, problem) in cases {
             assert_eq!(check_account_id(id), Err(problem(id.to_owned())));
+        }
+    }
+
+    #[test]
+    fn canonical_ids_are_trimmed_and_hex_ids_lower_cased() {
+        for (raw, canonical) in [
+            (" 5B10AC8D82E05B22CC7D4EF5 ", "5b10ac8d82e05b22cc7d4ef5"),
+            ("5b10ac8d82e05b22cc7d4ef5", "5b10ac8d82e05b22cc7d4ef5"),
+            (
+                "\t712020:0B6F3C51-9D0E-4D57-A3F1-1F6F0B9E2A10",
+                "712020:0b6f3c51-9d0e-4d57-a3f1-1f6f0b9e2a10",
+            ),
+            ("557057:ABC-DEF", "557057:abc-def"),
+            // Not hex: the case is kept.
+            ("123:AbcZ", "123:AbcZ"),
+            ("5B10AC8D82E05B22CC7D4EFZ", "5B10AC8D82E05B22CC7D4EFZ"),
+            (
+                " qm:BF869E44-40A0-4477-B7E7-0BAD3F9C17D5:236E57DB-F416-4771-8DD1-63DE3B6E32D5",
+                "qm:BF869E44-40A0-4477-B7E7-0BAD3F9C17D5:236E57DB-F416-4771-8DD1-63DE3B6E32D5",
+            ),
+            ("ABC:DEF", "ABC:DEF"),
+            (":ABC", ":ABC"),
+            ("12:", "12:"),
+            ("Admin@Example.com ", "Admin@Example.com"),
+            ("   ", ""),
+        ] {
+            assert_eq!(canonical_account_id(raw), canonical, "{raw:?}");
         }
     }
 

@@ -2,10 +2,12 @@
 
 use std::collections::{HashMap, HashSet};
 
+use super::admins::admin_reason;
+use super::dates::{parse_seen, SeenDate};
 use super::headers::Columns;
 use super::RosterUser;
 
-/// Builds the user a row describes; `account_id` is already trimmed and validated.
+/// Builds the user a row describes; `account_id` is already validated and canonical.
 pub fn user_from_row(
     row: &csv::StringRecord,
     cols: &Columns,
@@ -42,6 +44,9 @@ pub fn user_from_row(
         groups: list(&cols.group_names),
         group_ids: list(&cols.group_ids),
         line,
+        // Both depend on every row of the user: `Merger::finish` sets them.
+        admin: None,
+        last_active: SeenDate::Never,
     }
 }
 
@@ -83,14 +88,20 @@ impl Merger {
         first.group_ids.extend(user.group_ids);
     }
 
-    /// The users in file order and how many rows were merged.
+    /// The users in file order and how many rows were merged, with each user's admin reason
+    /// and last activity settled.
     pub fn finish(mut self) -> (Vec<RosterUser>, u64) {
         for user in &mut self.users {
+            // Read before the per-product de-duplication below: a later row's date, or an
+            // unreadable cell on any row, must count too.
+            user.last_active =
+                SeenDate::latest_of(user.last_seen.iter().map(|(_, seen)| parse_seen(seen)));
             // Per product the first row's value wins; groups are a union.
             dedup_first(&mut user.last_seen, |(product, _)| product);
             dedup_first(&mut user.products, |(product, _)| product);
             dedup_first(&mut user.groups, |g| g);
             dedup_first(&mut user.group_ids, |g| g);
+            user.admin = admin_reason(&user.org_role, &user.groups);
         }
         (self.users, self.duplicates_merged)
     }
@@ -219,6 +230,37 @@ mod tests {
         );
         assert_eq!(x.groups, ["eng", "ops"]);
         assert_eq!(x.group_ids, ["g1", "g2"]);
+    }
+
+    #[test]
+    fn admin_and_last_active_are_settled_over_all_rows() {
+        let cols = cols();
+        let mut merger = Merger::default();
+        for cells in [
+            ["x", "Ann", "", "", "User", "3 Jan 2024", "staff", ""],
+            ["x", "", "", "", "", "5 Feb 2025", "jira-admins-acme", ""],
+            ["y", "Bob", "", "", "User", "Never accessed", "staff", ""],
+            ["z", "Cy", "", "", "User", "4 Jan 2024", "", ""],
+            ["z", "", "", "", "", "03/01/2024", "", ""],
+        ] {
+            merger.add(user_from_row(&row(&cells), &cols, cells[0], 2));
+        }
+        let (users, _) = merger.finish();
+        assert_eq!(
+            users[0].last_active,
+            SeenDate::Date(time::macros::date!(2025 - 02 - 05))
+        );
+        // The first row's value is still the one shown for the product.
+        assert_eq!(users[0].last_seen[0].1, "3 Jan 2024");
+        assert_eq!(
+            users[0].admin.as_deref(),
+            Some("member of the \"jira-admins-acme\" group")
+        );
+        assert_eq!(
+            (users[1].last_active, users[1].admin.as_deref()),
+            (SeenDate::Never, None)
+        );
+        assert_eq!(users[2].last_active, SeenDate::Unreadable);
     }
 
     #[test]

@@ -3,9 +3,13 @@
 //!
 //! Steps: `decode` the bytes (UTF-8 ± BOM, UTF-16, Windows-1252), `sniff` the header line
 //! for the delimiter, map the header's columns (`headers`), then read each row (`rows`):
-//! validate its account id (`account_id`) and fold rows with the same id together (`merge`).
+//! validate its account id (`account_id`) and fold rows with the same canonical id together
+//! (`merge`). Each user then gets what the file says about them being an admin (`admins`) and
+//! their last activity, read from the last-seen cells (`dates`).
 
 mod account_id;
+mod admins;
+mod dates;
 mod decode;
 mod error;
 mod headers;
@@ -16,7 +20,10 @@ mod sniff;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
+pub use account_id::canonical_account_id;
 use account_id::{check_account_id, IdProblem};
+pub use admins::{is_admin_group, ProtectionInfo, NO_ADMIN_INFO_WARNING};
+pub use dates::{parse_seen, SeenDate};
 pub use error::RosterError;
 
 /// Files above this size are refused before reading: a 100,000-user export is about 30 MB.
@@ -25,7 +32,7 @@ const MAX_FILE_BYTES: u64 = 512 * 1024 * 1024;
 /// One user from the export, merged across the rows that named them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct RosterUser {
-    /// The Atlassian account id, trimmed and validated.
+    /// The Atlassian account id, validated, in [`canonical_account_id`] form.
     pub account_id: String,
     /// `User name` / `Name`.
     pub name: String,
@@ -37,8 +44,13 @@ pub struct RosterUser {
     pub added_to_org: String,
     /// `Org role`: empty for ordinary users; anything else protects the row.
     pub org_role: String,
+    /// Why the file says this person is an admin (`org role "…"`, `member of the "…" group`);
+    /// `None` for an ordinary user.
+    pub admin: Option<String>,
     /// `Last seen in <App> - <site>` columns: (product, value as written).
     pub last_seen: Vec<(String, String)>,
+    /// The latest of the last-seen cells; `Unreadable` if any of them could not be read.
+    pub last_active: SeenDate,
     /// `<App> - <site>` product-access columns with a value: (product, role).
     pub products: Vec<(String, String)>,
     /// Group names, merged across duplicate rows.
@@ -75,6 +87,10 @@ pub struct ImportSummary {
     pub delimiter: String,
     /// The account-id column's name as written (`User id`, `Atlassian ID`).
     pub key_column: String,
+    /// What the file can tell about who the admins are.
+    pub protection: ProtectionInfo,
+    /// Users whose last activity could not be read (`last_active` is `Unreadable`).
+    pub unreadable_dates: u64,
 }
 
 /// An imported export.
@@ -122,6 +138,11 @@ pub fn import_bytes(bytes: &[u8]) -> Result<Roster, RosterError> {
         encoding: decoded.encoding.to_owned(),
         delimiter: sniff::delimiter_name(layout.delimiter),
         key_column: cols.key_name.clone(),
+        protection: ProtectionInfo {
+            org_role_column: cols.org_role.is_some(),
+            group_columns: !cols.group_names.is_empty(),
+            admins_in_file: 0,
+        },
         ..ImportSummary::default()
     };
     let mut merger = merge::Merger::default();
@@ -157,11 +178,17 @@ pub fn import_bytes(bytes: &[u8]) -> Result<Roster, RosterError> {
             summary.skipped.push(SkippedRow { line, reason });
             continue;
         }
-        merger.add(merge::user_from_row(row, &cols, id, line));
+        // Validity is checked as written; rows merge by the canonical form, so an upper-case
+        // copy of an id is the same user.
+        let id = canonical_account_id(id);
+        merger.add(merge::user_from_row(row, &cols, &id, line));
     }
     let (users, duplicates_merged) = merger.finish();
     summary.users = users.len() as u64;
     summary.duplicates_merged = duplicates_merged;
+    let count = |keep: fn(&RosterUser) -> bool| users.iter().filter(|u| keep(u)).count() as u64;
+    summary.protection.admins_in_file = count(|u| u.admin.is_some());
+    summary.unreadable_dates = count(|u| u.last_active == SeenDate::Unreadable);
     Ok(Roster { users, summary })
 }
 
