@@ -20,8 +20,12 @@ use url::Url;
 
 #[path = "client_failure.rs"]
 mod failure;
+#[path = "client_group.rs"]
+mod group;
 #[path = "client_json.rs"]
 mod json;
+
+pub use group::{GROUP_PAGE, SITE_ADMINS_GROUP};
 
 use json::{parse_json, Reply};
 

@@ -16,9 +16,20 @@ pub struct PracticeSiteArgs {
     /// Write the site's users as an admin.atlassian.com-style export to FILE before serving.
     #[arg(long, value_name = "FILE")]
     pub export_csv: Option<PathBuf>,
-    /// Seed the users from an admin.atlassian.com user export instead.
-    #[arg(long, value_name = "FILE")]
+    /// Seed the users from an admin.atlassian.com user export instead (the site-admins group
+    /// then holds only the caller and any --site-admin).
+    #[arg(long, value_name = "FILE", visible_alias = "users-from-csv")]
     pub csv: Option<PathBuf>,
+    /// Also put this account id in the site's site-admins group (repeatable; the caller, and
+    /// with generated users their chosen admins, always are).
+    #[arg(long = "site-admin", value_name = "ID")]
+    pub site_admins: Vec<String>,
+    /// The site has no site-admins group at all: reading it answers 404.
+    #[arg(long)]
+    pub no_site_admins_group: bool,
+    /// A DELETE for this account id answers 204 but the user stays on the site (repeatable).
+    #[arg(long = "keep-after-delete", value_name = "ID")]
+    pub keep_after_delete: Vec<String>,
     /// DELETE requests allowed per second (token bucket); unlimited when not given.
     #[arg(long, value_name = "R")]
     pub rate: Option<f64>,
@@ -90,6 +101,9 @@ impl PracticeSiteArgs {
             p_slow: self.pslow,
             slow_delay: Duration::from_millis(self.slow_ms),
         };
+        config.site_admins.extend(self.site_admins.iter().cloned());
+        config.groupless = self.no_site_admins_group;
+        config.keep_after_delete = self.keep_after_delete.clone();
         Ok(config)
     }
 }

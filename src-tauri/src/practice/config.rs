@@ -112,6 +112,12 @@ pub struct PracticeConfig {
     pub demote_after_deletes: Option<u64>,
     /// Seed of the random generator behind faults, jitter and generated users.
     pub seed: u64,
+    /// Account ids in the site's `site-admins` group; the caller is added when the site starts.
+    pub site_admins: Vec<String>,
+    /// True when the site has no `site-admins` group at all (reading it answers 404).
+    pub groupless: bool,
+    /// Account ids whose DELETE answers 204 like a success, yet the user stays on the site.
+    pub keep_after_delete: Vec<String>,
 }
 
 impl Default for PracticeConfig {
@@ -132,6 +138,9 @@ impl Default for PracticeConfig {
             revoke_token_after_deletes: None,
             demote_after_deletes: None,
             seed: 1,
+            site_admins: Vec::new(),
+            groupless: false,
+            keep_after_delete: Vec::new(),
         }
     }
 }
@@ -158,6 +167,9 @@ impl fmt::Debug for PracticeConfig {
             )
             .field("demote_after_deletes", &self.demote_after_deletes)
             .field("seed", &self.seed)
+            .field("site_admins", &self.site_admins.len())
+            .field("groupless", &self.groupless)
+            .field("keep_after_delete", &self.keep_after_delete)
             .finish()
     }
 }
@@ -194,13 +206,19 @@ impl PracticeConfig {
         })
     }
 
-    /// A site of `n` realistic generated users plus the caller, reproducible from `seed`.
+    /// A site of `n` realistic generated users plus the caller, reproducible from `seed`; its
+    /// `site-admins` group holds the caller and the admins `practice_admin_ids` names.
     pub fn generated(n: usize, seed: u64) -> Self {
         let mut config = PracticeConfig {
             seed,
             ..PracticeConfig::default()
         };
         config.users = super::generate::users(n, seed);
+        let admins = super::admins::pick(&config.users, &config.caller_account_id, seed);
+        config.site_admins = std::iter::once(config.caller_account_id.as_str())
+            .chain(admins.all())
+            .map(str::to_string)
+            .collect();
         config
     }
 
@@ -212,6 +230,7 @@ impl PracticeConfig {
     /// Checks the numeric settings before the site starts.
     pub(crate) fn validate(&self) -> Result<(), PracticeError> {
         self.faults.validate()?;
+        super::admins::check_known(self)?;
         if let Some(rate) = self.rate_per_sec {
             check_rate(rate)?;
         }

@@ -3,6 +3,7 @@
 //! Order of checks, once the login is accepted: token bucket (429), fault draw (503, 500 or
 //! drop before anything changes), permission (403), then the user (404, 400 for the caller or
 //! an app account, else 204). A 500 or drop drawn "after" replaces whatever that reply was.
+//! A user in `keep_after_delete` gets the 204 but stays: a removal that did not stick.
 
 use super::config::Faults;
 use super::handler::{not_found, Asked};
@@ -109,6 +110,10 @@ fn remove(state: &SiteState, live: &mut Live, caller: Caller, id: Option<&str>) 
             400,
             "The user cannot be removed: it is an app account, managed by the app that created it.",
         );
+    }
+    if state.keep_after_delete.contains(id) {
+        // Nothing was applied, so the revoke and demote counts do not move either.
+        return Reply::empty(204);
     }
     live.users.remove(id);
     live.applied_deletes += 1;

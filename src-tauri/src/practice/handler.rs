@@ -1,4 +1,4 @@
-//! Request handling: routing, authentication, the read endpoints, and the hyper glue.
+//! Request handling: routing, authentication, the user read endpoints, and the hyper glue.
 
 use super::reply::{user_json, Outcome, Reply};
 use super::state::{Caller, RecordedRequest, SiteState};
@@ -25,6 +25,7 @@ enum Route {
     Myself,
     User,
     Bulk,
+    GroupMember,
     Delete,
     WrongMethod,
     Unknown,
@@ -138,7 +139,8 @@ fn route(method: &Method, path: &str) -> Route {
         ("user", &Method::GET) => Route::User,
         ("user", &Method::DELETE) => Route::Delete,
         ("user/bulk", &Method::GET) => Route::Bulk,
-        ("myself" | "user" | "user/bulk", _) => Route::WrongMethod,
+        ("group/member", &Method::GET) => Route::GroupMember,
+        ("myself" | "user" | "user/bulk" | "group/member", _) => Route::WrongMethod,
         _ => Route::Unknown,
     }
 }
@@ -170,6 +172,7 @@ fn decide(state: &SiteState, route: Route, req: &Asked) -> (Outcome, Option<Call
             },
         }),
         Route::Bulk => Outcome::Reply(bulk(state, &live.users, req)),
+        Route::GroupMember => Outcome::Reply(super::group::members(state, &live.users, req)),
         _ => super::delete::delete(state, &mut live, caller, req),
     };
     (outcome, Some(caller))
@@ -229,18 +232,9 @@ fn bulk(
             &format!("You can ask for at most {BULK_MAX_IDS} accountIds in one request."),
         );
     }
-    let number = |name: &str, default: usize| match req.param(name) {
-        None => Ok(default),
-        Some(v) => v.trim().parse::<usize>().map_err(|_| {
-            Reply::errors(
-                400,
-                &format!("The {name} query parameter must be a whole number."),
-            )
-        }),
-    };
     let (start, max) = match (
-        number("startAt", 0),
-        number("maxResults", BULK_DEFAULT_PAGE),
+        whole_number(req, "startAt", 0),
+        whole_number(req, "maxResults", BULK_DEFAULT_PAGE),
     ) {
         (Ok(s), Ok(m)) => (s, m.clamp(1, BULK_MAX_PAGE)),
         (Err(r), _) | (_, Err(r)) => return r,
@@ -266,6 +260,19 @@ fn bulk(
     )
 }
 
+/// A whole-number query parameter, `default` when absent, a 400 when not a number.
+pub(crate) fn whole_number(req: &Asked, name: &str, default: usize) -> Result<usize, Reply> {
+    match req.param(name) {
+        None => Ok(default),
+        Some(v) => v.trim().parse::<usize>().map_err(|_| {
+            Reply::errors(
+                400,
+                &format!("The {name} query parameter must be a whole number."),
+            )
+        }),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -276,6 +283,9 @@ mod tests {
         assert_eq!(route(&Method::GET, "/rest/api/2/myself/"), Route::Myself);
         assert_eq!(route(&Method::DELETE, "/rest/api/2/user"), Route::Delete);
         assert_eq!(route(&Method::GET, "/rest/api/3/user/bulk"), Route::Bulk);
+        let group = "/rest/api/2/group/member";
+        assert_eq!(route(&Method::GET, group), Route::GroupMember);
+        assert_eq!(route(&Method::PUT, group), Route::WrongMethod);
         assert_eq!(route(&Method::POST, "/rest/api/3/user"), Route::WrongMethod);
         assert_eq!(route(&Method::GET, "/rest/api/4/user"), Route::Unknown);
         assert_eq!(

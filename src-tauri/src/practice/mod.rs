@@ -2,20 +2,26 @@
 //!
 //! It answers Jira Cloud's user endpoints (`myself`, `user`, `user/bulk`, `DELETE user`, under
 //! both `/rest/api/2/` and `/rest/api/3/`) the way DESIGN.md §4 describes them, with Basic auth,
-//! a token-bucket rate limit on DELETE, and seeded, reproducible faults. Every request is
-//! recorded (never the token) so tests can assert on what a client did.
+//! a token-bucket rate limit on DELETE, and seeded, reproducible faults. It also answers
+//! `group/member` for its one group, `site-admins` (paged like Jira's "Get users from group";
+//! 404 when the site is set up without it), and can pretend to remove chosen users while
+//! keeping them. Every request is recorded (never the token) so tests can assert on what a
+//! client did.
 
+mod admins;
 mod bucket;
 mod cli;
 mod config;
 mod delete;
 mod generate;
+mod group;
 mod handler;
 mod reply;
 mod sample;
 mod server;
 mod state;
 
+pub use admins::{practice_admin_ids, AdminIds};
 pub use cli::{run_cli, write_export, PracticeSiteArgs};
 pub use config::{Faults, PracticeConfig, PracticeUser};
 pub use sample::write_sample_export;

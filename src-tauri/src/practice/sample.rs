@@ -1,8 +1,10 @@
 //! The sample export practice mode offers: the practice site's users in the full shape of an
 //! admin.atlassian.com export (org roles, last-seen dates, product access, groups), so every
-//! filter of the window has something to work on.
+//! filter of the window has something to work on. Its admins are the ones
+//! `PracticeConfig::generated` puts in the live `site-admins` group (see `admins`).
 
 use super::{PracticeError, PracticeUser};
+use crate::atlassian::SITE_ADMINS_GROUP;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use std::path::Path;
@@ -20,10 +22,9 @@ const GROUPS: &[&str] = &[
 const MONTHS: &[&str] = &[
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 ];
-/// Org admins among the generated people, besides the caller: enough to see the locks at work.
-const EXTRA_ORG_ADMINS: usize = 3;
-
-/// Writes `users` as an export with group membership and product access to `path`.
+/// Writes `users` as an export with group membership and product access to `path`; the caller
+/// and the org admins `practice_admin_ids` names are marked, and the group-only admin's row
+/// lists `site-admins` without an org role.
 pub fn write_sample_export(
     users: &[PracticeUser],
     caller_account_id: &str,
@@ -34,6 +35,7 @@ pub fn write_sample_export(
         path: path.display().to_string(),
         reason: e.to_string(),
     };
+    let admins = super::admins::pick(users, caller_account_id, seed);
     let mut rng = StdRng::seed_from_u64(seed ^ 0x05a4_d91e);
     let mut w = csv::Writer::from_path(path).map_err(csv_error)?;
     w.write_record([
@@ -50,24 +52,25 @@ pub fn write_sample_export(
         "Group name",
     ])
     .map_err(csv_error)?;
-    let mut admins_left = EXTRA_ORG_ADMINS;
     for u in users {
         let is_person = u.account_type == "atlassian";
-        let role = if u.account_id == caller_account_id {
-            "Organization admin"
-        } else if is_person && admins_left > 0 && rng.random_bool(0.05) {
-            admins_left -= 1;
-            "Organization admin"
-        } else {
-            ""
-        };
+        let id = u.account_id.as_str();
+        let org_admin = id == caller_account_id || admins.org_admins.iter().any(|a| a == id);
+        let role = if org_admin { "Organization admin" } else { "" };
+        // The live-only admin gets no admin group here: only the site itself tells.
+        let in_admin_group = org_admin || admins.group_only.as_deref() == Some(id);
         let status = if u.active { "Active" } else { "Deactivated" };
         let jira = is_person || rng.random_bool(0.5);
         let confluence = is_person && rng.random_bool(0.6);
-        let groups: Vec<&str> = GROUPS
-            .iter()
-            .copied()
-            .filter(|_| is_person && rng.random_bool(0.3))
+        let groups: Vec<&str> = in_admin_group
+            .then_some(SITE_ADMINS_GROUP)
+            .into_iter()
+            .chain(
+                GROUPS
+                    .iter()
+                    .copied()
+                    .filter(|_| is_person && rng.random_bool(0.3)),
+            )
             .collect();
         w.write_record([
             u.account_id.as_str(),
@@ -108,10 +111,11 @@ fn date(rng: &mut StdRng, from_year: i32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::practice::PracticeConfig;
+    use crate::practice::admins::EXTRA_ORG_ADMINS;
+    use crate::practice::{practice_admin_ids, PracticeConfig};
 
     #[test]
-    fn the_sample_imports_with_the_caller_and_some_admins_locked() {
+    fn the_sample_imports_with_the_caller_and_the_chosen_admins_locked() {
         let config = PracticeConfig::generated(300, 7);
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("sample.csv");
@@ -119,15 +123,31 @@ mod tests {
         let roster = crate::roster::import_file(&path).unwrap();
         assert_eq!(roster.users.len(), config.users.len());
         assert!(roster.summary.skipped.is_empty());
-        let admins: Vec<_> = roster
-            .users
-            .iter()
-            .filter(|u| !u.org_role.is_empty())
-            .collect();
-        assert!(admins
-            .iter()
-            .any(|u| u.account_id == config.caller_account_id));
-        assert!(admins.len() > 1 && admins.len() <= 1 + EXTRA_ORG_ADMINS);
+        let chosen = practice_admin_ids(&config);
+        let marked = |pick: fn(&crate::roster::RosterUser) -> bool| {
+            let mut ids: Vec<&str> = roster
+                .users
+                .iter()
+                .filter(|u| pick(u))
+                .map(|u| u.account_id.as_str())
+                .collect();
+            ids.sort_unstable();
+            ids
+        };
+        let mut org: Vec<&str> = chosen.org_admins.iter().map(String::as_str).collect();
+        org.push(&config.caller_account_id);
+        org.sort_unstable();
+        assert_eq!(org.len(), 1 + EXTRA_ORG_ADMINS);
+        assert_eq!(marked(|u| !u.org_role.is_empty()), org);
+        let group_only = chosen.group_only.as_deref().unwrap();
+        let mut in_group = org.clone();
+        in_group.push(group_only);
+        in_group.sort_unstable();
+        assert_eq!(
+            marked(|u| u.groups.iter().any(|g| g == SITE_ADMINS_GROUP)),
+            in_group
+        );
+        assert!(chosen.live_only.is_some());
         assert!(roster.users.iter().any(|u| !u.groups.is_empty()));
         assert!(roster.users.iter().any(|u| !u.last_seen.is_empty()));
     }

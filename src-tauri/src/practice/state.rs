@@ -5,7 +5,7 @@ use super::config::{Faults, PracticeConfig, PracticeUser};
 use base64::Engine;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 use tokio::time::Instant;
@@ -54,12 +54,15 @@ pub(crate) struct SiteState {
     pub(crate) config: PracticeConfig,
     pub(crate) started: Instant,
     pub(crate) base_url: String,
+    /// `config.keep_after_delete`, for quick lookups.
+    pub(crate) keep_after_delete: HashSet<String>,
     live: Mutex<Live>,
     record: Mutex<Vec<RecordedRequest>>,
 }
 
 impl SiteState {
-    /// The state for a site reachable at `base_url`; the caller is added if absent.
+    /// The state for a site reachable at `base_url`; the caller is added (to the users and to
+    /// `site-admins`) if absent.
     pub(crate) fn new(mut config: PracticeConfig, base_url: String) -> SiteState {
         let started = Instant::now();
         let mut users = HashMap::with_capacity(config.users.len() + 1);
@@ -75,6 +78,9 @@ impl SiteState {
                 account_type: "atlassian".into(),
                 active: true,
             });
+        config.site_admins =
+            super::admins::group_with_caller(&config.site_admins, &config.caller_account_id);
+        let keep_after_delete = config.keep_after_delete.iter().cloned().collect();
         let bucket = config
             .rate_per_sec
             .map(|rate| TokenBucket::new(rate, config.burst_for(rate), started));
@@ -89,6 +95,7 @@ impl SiteState {
             config,
             started,
             base_url,
+            keep_after_delete,
             live: Mutex::new(live),
             record: Mutex::new(Vec::new()),
         }
