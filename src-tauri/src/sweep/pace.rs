@@ -56,6 +56,11 @@ impl PaceSettings {
     }
 }
 
+/// A fraction of a token that float rounding may leave missing from a full one.
+const TOKEN_EPSILON: f64 = 1e-9;
+/// The shortest wait for a token: tokio's timers tick in milliseconds.
+const MIN_WAIT: Duration = Duration::from_millis(1);
+
 #[derive(Debug)]
 struct State {
     rate: f64,
@@ -64,6 +69,27 @@ struct State {
     paused_until: Instant,
     // No increase before this instant: a slow-down holds for a quiet second after its pause.
     hold_until: Instant,
+}
+
+impl State {
+    /// Takes a token at `now` (`None`), or says how long until one is due.
+    fn take(&mut self, now: Instant) -> Option<Duration> {
+        if now < self.paused_until {
+            return Some(self.paused_until - now);
+        }
+        let refill_from = self.last_refill.max(self.paused_until);
+        let elapsed = now.saturating_duration_since(refill_from).as_secs_f64();
+        self.tokens = (self.tokens + elapsed * self.rate).min(1.0);
+        self.last_refill = now;
+        // Sums of float refills land a hair under 1.0 (0.05 × 20 in steps): count that as a
+        // token, or the wait below rounds to nothing and the caller's loop spins.
+        if self.tokens >= 1.0 - TOKEN_EPSILON {
+            self.tokens = (self.tokens - 1.0).max(0.0);
+            return None;
+        }
+        // Never less than the timer's resolution: a shorter sleep returns at once.
+        Some(Duration::from_secs_f64((1.0 - self.tokens) / self.rate).max(MIN_WAIT))
+    }
 }
 
 /// The shared pacer: call [`Pacer::acquire`] before each request.
@@ -93,24 +119,11 @@ impl Pacer {
     /// Waits until a request may be sent: after any site-wide pause and for a token.
     pub async fn acquire(&self) {
         loop {
-            let wait = {
-                let mut s = self.lock();
-                let now = Instant::now();
-                if now < s.paused_until {
-                    s.paused_until - now
-                } else {
-                    let refill_from = s.last_refill.max(s.paused_until);
-                    let elapsed = now.saturating_duration_since(refill_from).as_secs_f64();
-                    s.tokens = (s.tokens + elapsed * s.rate).min(1.0);
-                    s.last_refill = now;
-                    if s.tokens >= 1.0 {
-                        s.tokens -= 1.0;
-                        return;
-                    }
-                    Duration::from_secs_f64((1.0 - s.tokens) / s.rate)
-                }
-            };
-            tokio::time::sleep(wait).await;
+            let wait = self.lock().take(Instant::now());
+            match wait {
+                None => return,
+                Some(wait) => tokio::time::sleep(wait).await,
+            }
         }
     }
 
@@ -154,5 +167,35 @@ impl Pacer {
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {
         // A panic while holding this lock leaves plain numbers behind: safe to keep using.
         self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+#[cfg(test)]
+mod token_tests {
+    use super::*;
+
+    fn state(tokens: f64, now: Instant) -> State {
+        State {
+            rate: 20.0,
+            tokens,
+            last_refill: now,
+            paused_until: now,
+            hold_until: now,
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_token_a_rounding_error_short_of_full_is_taken_and_waits_are_never_zero() {
+        let now = Instant::now();
+        // What adding 0.05 s × 20/s in steps leaves: a hair under one token. Before, this gave
+        // a wait of 0 ns, a sleep that returns at once, and a loop that never ended.
+        let mut s = state(1.0 - 1e-15, now);
+        assert_eq!(s.take(now), None);
+        assert!(s.tokens.abs() < 1e-9);
+        let mut s = state(1.0 - 1e-6, now);
+        assert_eq!(s.take(now), Some(MIN_WAIT));
+        let mut s = state(0.0, now);
+        assert_eq!(s.take(now), Some(Duration::from_millis(50)));
+        assert_eq!(s.take(now + Duration::from_millis(50)), None);
     }
 }
