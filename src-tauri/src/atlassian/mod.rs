@@ -1,5 +1,6 @@
-//! The Atlassian site client: site URL rules, Basic auth, the user endpoints, and the
-//! classification of every reply into a [`Verdict`] the engine can act on.
+//! The Atlassian site client: site URL rules, Basic auth, the user endpoints, the live
+//! `site-admins` group (`group/member`), and the classification of every reply into a
+//! [`Verdict`] the engine can act on.
 //!
 //! Kept apart from the deletion engine so that a second client (the organization admin API,
 //! DESIGN.md §6) can sit beside this one later.
@@ -9,10 +10,37 @@ mod reply;
 mod site;
 
 pub use client::{
-    ClientConfig, SiteClient, BULK_BATCH, ERROR_BODY_LIMIT, JSON_BODY_LIMIT, USER_AGENT,
+    ClientConfig, SiteClient, BULK_BATCH, ERROR_BODY_LIMIT, GROUP_PAGE, JSON_BODY_LIMIT,
+    SITE_ADMINS_GROUP, USER_AGENT,
 };
 pub use reply::{classify, parse_error_messages, RateLimitInfo};
 pub use site::{Site, SiteError};
+
+/// Calls `call` until it is not refused for a rate limit, waiting what the site asks (else a
+/// doubling backoff from 4 s, capped at 32 s) at most `max_waits` times: for reads (lookups,
+/// the site-admins group) that a run cannot do without.
+pub async fn waiting_out_rate_limits<T, F, Fut>(
+    max_waits: u32,
+    mut call: F,
+) -> Result<T, AtlassianError>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, AtlassianError>>,
+{
+    let mut waits = 0;
+    loop {
+        match call().await {
+            Err(AtlassianError::RateLimited { info, .. }) if waits < max_waits => {
+                waits += 1;
+                let wait = info
+                    .wait_hint()
+                    .unwrap_or(Duration::from_secs(2 << waits.min(4)));
+                tokio::time::sleep(wait).await;
+            }
+            other => return other,
+        }
+    }
+}
 
 use serde::{Deserialize, Serialize};
 use std::future::Future;

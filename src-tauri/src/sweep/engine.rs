@@ -6,10 +6,12 @@ use super::events::{Event, EventSink, RunStatus};
 use super::journal::{Journal, JournalState, Record, RESULTS_FILE};
 use super::outcome::{now_rfc3339, Counters, Outcome, RowOutcome};
 use super::pace::Pacer;
-use super::plan::Plan;
+use super::plan::{Guard, Plan};
+use super::preflight::Lookup;
 use super::results::{count, final_outcomes, write_results};
 use super::retry::{decide, RetrySettings, RowAttempts, Step};
 use super::runs::Run;
+use super::verify::{verify, Verification};
 use super::SweepError;
 use crate::atlassian::Remover;
 use std::collections::{HashMap, VecDeque};
@@ -22,8 +24,9 @@ use tokio::time::Instant;
 /// What the layer above learned before starting.
 #[derive(Debug, Clone)]
 pub struct RunOptions {
-    /// The signed-in account (from `myself`): never removed, whatever the plan says.
-    pub caller_account_id: String,
+    /// The signed-in account (never removed, whatever the plan says) and the site's live
+    /// admins (removed only when unlocked).
+    pub guard: Guard,
 }
 
 /// How a session of a run ended.
@@ -41,6 +44,10 @@ pub struct RunReport {
     pub dir: PathBuf,
     /// Words for the admin about how it ended.
     pub message: String,
+    /// The plan that ran.
+    pub plan: Plan,
+    /// The second look at the rows reported gone (set by [`execute_verified`]).
+    pub verification: Option<Verification>,
 }
 
 struct Shared<R> {
@@ -165,10 +172,10 @@ pub async fn execute<R: Remover>(
         decided_now: AtomicU64::new(0),
         plan,
     });
-    let caller = options.caller_account_id;
+    let guard = options.guard;
     let _ = shared.record(Record::Session {
         at: now_rfc3339(),
-        caller_account_id: caller.clone(),
+        caller_account_id: guard.caller().to_owned(),
         resumed,
     });
     shared.emit(Event::Started {
@@ -187,7 +194,7 @@ pub async fn execute<R: Remover>(
     };
     for (i, in_doubt) in pending {
         let row = &shared.plan.rows[i];
-        match shared.plan.protection(row, &caller) {
+        match shared.plan.protection(row, &guard) {
             Some(reason) if !shared.halted() => {
                 let skip = RowOutcome {
                     row: i,
@@ -220,6 +227,42 @@ pub async fn execute<R: Remover>(
     pause_reporter.abort();
 
     finish(shared, dir)
+}
+
+/// [`execute`], then the second look: every row reported removed or already gone is looked up
+/// again, the results file gets its `verified` column and a `Verified` event follows `Finished`.
+/// Skipped when the site rejected the credentials (the lookups would be refused too).
+pub async fn execute_verified<C: Remover + Lookup>(
+    client: Arc<C>,
+    run: Run,
+    options: RunOptions,
+    control: RunControl,
+    events: EventSink,
+) -> Result<RunReport, SweepError> {
+    let mut report = execute(client.clone(), run, options, control, events.clone()).await?;
+    if report.status == RunStatus::CredentialsRejected {
+        return Ok(report);
+    }
+    let verification = verify(client.as_ref(), &report.outcomes).await;
+    write_results(
+        &report.results_path,
+        &report.plan,
+        &report.outcomes,
+        Some(&verification),
+    )?;
+    events(Event::Verified {
+        gone: verification.gone(),
+        still_present: verification
+            .rows
+            .iter()
+            .filter(|(_, v)| **v == super::verify::Verified::StillPresent)
+            .map(|(row, _)| report.plan.rows[*row].account_id.clone())
+            .collect(),
+        not_checked: verification.not_checked(),
+        message: verification.words(),
+    });
+    report.verification = Some(verification);
+    Ok(report)
 }
 
 async fn report_pauses(mut rx: watch::Receiver<ControlState>, events: EventSink) {
@@ -414,7 +457,7 @@ fn finish<R: Remover>(shared: Arc<Shared<R>>, dir: PathBuf) -> Result<RunReport,
                 .expect("record failed with an error")
         })?;
     let results_path = dir.join(RESULTS_FILE);
-    write_results(&results_path, &shared.plan, &outcomes)?;
+    write_results(&results_path, &shared.plan, &outcomes, None)?;
     shared.emit(Event::Finished {
         status,
         counters,
@@ -427,5 +470,7 @@ fn finish<R: Remover>(shared: Arc<Shared<R>>, dir: PathBuf) -> Result<RunReport,
         results_path,
         dir,
         message,
+        plan: shared.plan.clone(),
+        verification: None,
     })
 }

@@ -92,6 +92,17 @@ pub enum Event {
         /// Message in words for the admin (e.g. why it stopped).
         message: String,
     },
+    /// After `Finished`: the rows reported removed or already gone, looked up again.
+    Verified {
+        /// Not on the site any more.
+        gone: u64,
+        /// Account ids still on the site although reported gone.
+        still_present: Vec<String>,
+        /// Rows the lookup could not check.
+        not_checked: u64,
+        /// One sentence for the admin.
+        message: String,
+    },
 }
 
 /// Where events go: a closure, so the CLI, the window's channel and tests can each listen.

@@ -11,6 +11,7 @@ mod preflight;
 mod results;
 mod retry;
 mod runs;
+mod verify;
 
 #[cfg(test)]
 mod tests;
@@ -18,18 +19,19 @@ mod tests;
 mod tests_engine;
 
 pub use control::{ControlState, RunControl};
-pub use engine::{execute, RunOptions, RunReport};
+pub use engine::{execute, execute_verified, RunOptions, RunReport};
 pub use events::{no_events, Event, EventSink, RunStatus};
 pub use journal::{
     read_plan, read_state, JournalState, Record, JOURNAL_FILE, PLAN_FILE, RESULTS_FILE,
 };
 pub use outcome::{Counters, Outcome, RowOutcome};
 pub use pace::{PaceSettings, DEFAULT_IN_FLIGHT, DEFAULT_RATE, MAX_IN_FLIGHT, MAX_RATE, MIN_RATE};
-pub use plan::{Plan, PlanRow};
+pub use plan::{Guard, Plan, PlanRow};
 pub use preflight::{preflight, Lookup, PreflightReport, PreflightRow, Presence};
 pub use results::{count, final_outcomes, neutralise, write_results, RESULTS_HEADER};
 pub use retry::{backoff_delay, decide, RetrySettings, RowAttempts, Step};
 pub use runs::{list_runs, Run, RunSummaryInfo};
+pub use verify::{verify, Verification, Verified};
 
 use std::path::PathBuf;
 

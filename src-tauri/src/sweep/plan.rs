@@ -2,12 +2,12 @@
 
 use super::pace::PaceSettings;
 use super::retry::RetrySettings;
-use crate::roster::RosterUser;
+use crate::roster::{canonical_account_id, RosterUser};
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 
 /// One row to remove, with the columns the admin knows it by.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct PlanRow {
     /// The account id.
     pub account_id: String,
@@ -17,6 +17,10 @@ pub struct PlanRow {
     pub email: String,
     /// `Org role` from the export; not empty means protected unless unlocked.
     pub org_role: String,
+    /// Why the export says this person is an admin (org role, admin group); protected unless
+    /// unlocked. Absent in plans written before admin groups were read: `org_role` then decides.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub admin: Option<String>,
 }
 
 impl From<&RosterUser> for PlanRow {
@@ -26,7 +30,44 @@ impl From<&RosterUser> for PlanRow {
             name: u.name.clone(),
             email: u.email.clone(),
             org_role: u.org_role.clone(),
+            admin: u.admin.clone(),
         }
+    }
+}
+
+/// Who no run may touch, whatever its plan says: the signed-in account, and the members of the
+/// site's `site-admins` group as read from the site just before the run (canonical ids).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Guard {
+    caller: String,
+    site_admins: HashSet<String>,
+}
+
+impl Guard {
+    /// A guard for the signed-in `caller` and the site's live admins.
+    pub fn new<S: AsRef<str>>(caller: &str, site_admins: impl IntoIterator<Item = S>) -> Guard {
+        Guard {
+            caller: canonical_account_id(caller),
+            site_admins: site_admins
+                .into_iter()
+                .map(|id| canonical_account_id(id.as_ref()))
+                .collect(),
+        }
+    }
+
+    /// A guard that knows only the caller (no live admin list was read).
+    pub fn caller_only(caller: &str) -> Guard {
+        Guard::new::<&str>(caller, [])
+    }
+
+    /// The signed-in account, canonical.
+    pub fn caller(&self) -> &str {
+        &self.caller
+    }
+
+    /// Whether `account_id` is in the site's live `site-admins` group.
+    pub fn is_site_admin(&self, account_id: &str) -> bool {
+        self.site_admins.contains(&canonical_account_id(account_id))
     }
 }
 
@@ -62,7 +103,7 @@ impl Plan {
         let mut seen = HashSet::new();
         let rows = rows
             .into_iter()
-            .filter(|r| seen.insert(r.account_id.clone()))
+            .filter(|r| seen.insert(canonical_account_id(&r.account_id)))
             .collect();
         let now = time::OffsetDateTime::now_utc();
         let stamp = now
@@ -85,32 +126,43 @@ impl Plan {
         }
     }
 
-    /// How many rows are protected for this caller (see [`Plan::protection`]).
-    pub fn count_protected(&self, caller_account_id: &str) -> usize {
+    /// How many rows are protected under `guard` (see [`Plan::protection`]).
+    pub fn count_protected(&self, guard: &Guard) -> usize {
         self.rows
             .iter()
-            .filter(|r| self.protection(r, caller_account_id).is_some())
+            .filter(|r| self.protection(r, guard).is_some())
             .count()
     }
 
-    /// Why a row must not be removed, if it must not: the caller's own account always, an
-    /// org-role row unless unlocked.
-    pub fn protection(&self, row: &PlanRow, caller_account_id: &str) -> Option<String> {
-        if row.account_id == caller_account_id {
+    /// Why a row must not be removed, if it must not: the caller's own account always; an
+    /// admin — by the export (org role, admin group) or by the site's live `site-admins`
+    /// group — unless the admin unlocked it. Ids are compared in canonical form.
+    pub fn protection(&self, row: &PlanRow, guard: &Guard) -> Option<String> {
+        let id = canonical_account_id(&row.account_id);
+        if id == guard.caller {
             return Some(
                 "this is your own account: Offboard never removes the account it is signed in with"
                     .into(),
             );
         }
         let role = row.org_role.trim();
-        if !role.is_empty()
-            && !self.unlock_admins
-            && !self.unlocked_ids.iter().any(|id| id == &row.account_id)
-        {
-            return Some(format!(
-                "protected: org role '{role}'; unlock admins explicitly to remove them"
-            ));
+        let admin = match &row.admin {
+            Some(reason) => Some(reason.clone()),
+            None if !role.is_empty() => Some(format!("org role '{role}'")),
+            None => None,
         }
-        None
+        .or_else(|| {
+            guard
+                .site_admins
+                .contains(&id)
+                .then(|| "in the site's site-admins group (read from the site)".to_owned())
+        })?;
+        let unlocked = self.unlock_admins
+            || self
+                .unlocked_ids
+                .iter()
+                .any(|u| canonical_account_id(u) == id);
+        (!unlocked)
+            .then(|| format!("protected: {admin}; unlock this admin explicitly to remove them"))
     }
 }

@@ -1,12 +1,12 @@
 //! The dry run: look every planned account up in bulk and report what a run would meet,
 //! without changing anything on the site.
 
-use super::plan::Plan;
-use crate::atlassian::{AtlassianError, SiteClient, SiteUser};
+use super::plan::{Guard, Plan};
+use crate::atlassian::{waiting_out_rate_limits, AtlassianError, SiteClient, SiteUser};
+use crate::roster::canonical_account_id;
 use serde::Serialize;
 use std::collections::HashMap;
 use std::future::Future;
-use std::time::Duration;
 
 /// Ids per lookup call: one client batch, so a rate-limit wait repeats no finished batch.
 const CHUNK: usize = crate::atlassian::BULK_BATCH;
@@ -78,13 +78,13 @@ pub struct PreflightReport {
 pub async fn preflight<L: Lookup>(
     lookup: &L,
     plan: &Plan,
-    caller_account_id: &str,
+    guard: &Guard,
 ) -> Result<PreflightReport, AtlassianError> {
     let mut report = PreflightReport::default();
     let mut to_look: Vec<(usize, &str)> = Vec::new();
     let mut protected = HashMap::new();
     for (i, row) in plan.rows.iter().enumerate() {
-        match plan.protection(row, caller_account_id) {
+        match plan.protection(row, guard) {
             Some(reason) => {
                 protected.insert(i, reason);
             }
@@ -95,14 +95,14 @@ pub async fn preflight<L: Lookup>(
     for chunk in to_look.chunks(CHUNK) {
         let ids: Vec<String> = chunk.iter().map(|(_, id)| (*id).to_owned()).collect();
         for user in lookup_with_waits(lookup, &ids).await? {
-            found.insert(user.account_id.clone(), user);
+            found.insert(canonical_account_id(&user.account_id), user);
         }
     }
     for (i, row) in plan.rows.iter().enumerate() {
         let (presence, detail) = if let Some(reason) = protected.remove(&i) {
             (Presence::Protected, reason)
         } else {
-            match found.get(&row.account_id) {
+            match found.get(&canonical_account_id(&row.account_id)) {
                 None => (Presence::AlreadyGone, String::new()),
                 Some(u) if u.account_type == "app" => {
                     (Presence::AppAccount, u.display_name.clone())
@@ -130,21 +130,10 @@ pub async fn preflight<L: Lookup>(
     Ok(report)
 }
 
-async fn lookup_with_waits<L: Lookup>(
+/// One lookup call, waiting out rate limits (at most [`MAX_WAITS`] times).
+pub(super) async fn lookup_with_waits<L: Lookup>(
     lookup: &L,
     ids: &[String],
 ) -> Result<Vec<SiteUser>, AtlassianError> {
-    let mut waits = 0;
-    loop {
-        match lookup.lookup(ids).await {
-            Err(AtlassianError::RateLimited { info, .. }) if waits < MAX_WAITS => {
-                waits += 1;
-                let wait = info
-                    .wait_hint()
-                    .unwrap_or(Duration::from_secs(2 << waits.min(4)));
-                tokio::time::sleep(wait).await;
-            }
-            other => return other,
-        }
-    }
+    waiting_out_rate_limits(MAX_WAITS, || lookup.lookup(ids)).await
 }

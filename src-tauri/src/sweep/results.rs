@@ -3,11 +3,13 @@
 use super::journal::JournalState;
 use super::outcome::{Counters, Outcome, RowOutcome};
 use super::plan::Plan;
+use super::verify::Verification;
 use super::SweepError;
 use std::path::Path;
 
-/// The header of every results file.
-pub const RESULTS_HEADER: [&str; 7] = [
+/// The header of every results file. `verified` is filled in after the run's second look:
+/// `yes`, `no: still on the site`, `not checked`, or empty for rows not reported removed.
+pub const RESULTS_HEADER: [&str; 8] = [
     "User id",
     "User name",
     "email",
@@ -15,6 +17,7 @@ pub const RESULTS_HEADER: [&str; 7] = [
     "http_status",
     "message",
     "finished_at",
+    "verified",
 ];
 
 /// Every row's outcome as the journal has it; rows not decided yet are `failed` when a request
@@ -56,8 +59,14 @@ pub fn count(outcomes: &[RowOutcome]) -> Counters {
     c
 }
 
-/// Writes the results CSV for `plan` with these outcomes (one per plan row, in plan order).
-pub fn write_results(path: &Path, plan: &Plan, outcomes: &[RowOutcome]) -> Result<(), SweepError> {
+/// Writes the results CSV for `plan` with these outcomes (one per plan row, in plan order) and,
+/// once the run was verified, what the second look found.
+pub fn write_results(
+    path: &Path,
+    plan: &Plan,
+    outcomes: &[RowOutcome],
+    verification: Option<&Verification>,
+) -> Result<(), SweepError> {
     let io = |e: csv::Error| SweepError::Results {
         path: path.to_path_buf(),
         detail: e.to_string(),
@@ -67,6 +76,9 @@ pub fn write_results(path: &Path, plan: &Plan, outcomes: &[RowOutcome]) -> Resul
     w.write_record(RESULTS_HEADER).map_err(io)?;
     for (row, o) in plan.rows.iter().zip(outcomes) {
         let status = o.http_status.map(|s| s.to_string()).unwrap_or_default();
+        let verified = verification
+            .and_then(|v| v.rows.get(&o.row))
+            .map_or("", |v| v.as_cell());
         w.write_record([
             neutralise(&row.account_id).as_ref(),
             neutralise(&row.name).as_ref(),
@@ -75,6 +87,7 @@ pub fn write_results(path: &Path, plan: &Plan, outcomes: &[RowOutcome]) -> Resul
             status.as_str(),
             neutralise(&o.message).as_ref(),
             o.finished_at.as_str(),
+            verified,
         ])
         .map_err(io)?;
     }

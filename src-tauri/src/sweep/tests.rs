@@ -373,9 +373,8 @@ fn results_neutralise_formulas_from_the_input() {
 fn protection_covers_the_caller_always_and_admins_until_unlocked() {
     let row = |id: &str, role: &str| PlanRow {
         account_id: id.into(),
-        name: String::new(),
-        email: String::new(),
         org_role: role.into(),
+        ..PlanRow::default()
     };
     let mut plan = Plan::new(
         "https://acme.atlassian.net",
@@ -386,27 +385,87 @@ fn protection_covers_the_caller_always_and_admins_until_unlocked() {
             row("x", ""),
         ],
     );
-    assert!(plan.protection(&plan.rows[0], "me").is_some());
-    assert!(plan.protection(&plan.rows[1], "me").is_some());
-    assert!(plan.protection(&plan.rows[2], "me").is_none());
+    let me = Guard::caller_only("me");
+    assert!(plan.protection(&plan.rows[0], &me).is_some());
+    assert!(plan.protection(&plan.rows[1], &me).is_some());
+    assert!(plan.protection(&plan.rows[2], &me).is_none());
     plan.unlocked_ids.push("adm".into());
-    assert!(plan.protection(&plan.rows[1], "me").is_none());
+    assert!(plan.protection(&plan.rows[1], &me).is_none());
     plan.unlock_admins = true;
     plan.unlocked_ids.push("me".into());
     assert!(
-        plan.protection(&plan.rows[0], "me").is_some(),
+        plan.protection(&plan.rows[0], &me).is_some(),
         "your own account can never be unlocked"
     );
+}
+
+#[test]
+fn protection_reads_every_admin_signal_and_compares_canonical_ids() {
+    let row = |id: &str, admin: Option<&str>| PlanRow {
+        account_id: id.into(),
+        admin: admin.map(str::to_owned),
+        ..PlanRow::default()
+    };
+    let me = "5b10ac8d82e05b22cc7d4ef5";
+    let live = "712020:0b6f3c51-9d0e-4d57-a3f1-1f6f0b9e2a10";
+    let mut plan = Plan::new(
+        "https://acme.atlassian.net",
+        "a@b.c",
+        [
+            // You, written in upper case with spaces: still you.
+            row(" 5B10AC8D82E05B22CC7D4EF5 ", None),
+            row(
+                "5c9e2a41b3f0d2001f6e8a77",
+                Some("member of the \"site-admins\" group"),
+            ),
+            // Nothing in the file says admin, but the site's live group does.
+            row(&live.to_uppercase(), None),
+            row("5c9e2a41b3f0d2001f6e8a78", None),
+        ],
+    );
+    let guard = Guard::new(me, [live]);
+    assert!(plan
+        .protection(&plan.rows[0], &guard)
+        .unwrap()
+        .contains("your own account"));
+    assert!(plan
+        .protection(&plan.rows[1], &guard)
+        .unwrap()
+        .contains("site-admins"));
+    assert!(plan
+        .protection(&plan.rows[2], &guard)
+        .unwrap()
+        .contains("site's site-admins group"));
+    assert!(plan.protection(&plan.rows[3], &guard).is_none());
+    assert!(
+        plan.protection(&plan.rows[2], &Guard::caller_only(me))
+            .is_none(),
+        "without the live read the file says nothing about this row"
+    );
+    assert_eq!(plan.count_protected(&guard), 3);
+    // An unlock written in another case still names the same account.
+    plan.unlocked_ids.push(live.to_uppercase());
+    assert!(plan.protection(&plan.rows[2], &guard).is_none());
 }
 
 #[test]
 fn plans_drop_duplicate_ids() {
     let row = |id: &str| PlanRow {
         account_id: id.into(),
-        name: String::new(),
-        email: String::new(),
-        org_role: String::new(),
+        ..PlanRow::default()
     };
-    let plan = Plan::new("s", "e", [row("a"), row("b"), row("a")]);
-    assert_eq!(plan.rows.len(), 2);
+    let plan = Plan::new(
+        "s",
+        "e",
+        [
+            row("5b10ac8d82e05b22cc7d4ef5"),
+            row("b"),
+            row("5B10AC8D82E05B22CC7D4EF5"),
+        ],
+    );
+    assert_eq!(
+        plan.rows.len(),
+        2,
+        "ids differing only in case are one account"
+    );
 }

@@ -60,8 +60,7 @@ fn plan_of(ids: &[String], rate: f64, in_flight: usize) -> Plan {
     let rows = ids.iter().map(|id| PlanRow {
         account_id: id.clone(),
         name: format!("User {id}"),
-        email: String::new(),
-        org_role: String::new(),
+        ..PlanRow::default()
     });
     let mut plan = Plan::new("http://127.0.0.1:1", "admin@example.com", rows);
     plan.pace = PaceSettings {
@@ -89,7 +88,7 @@ async fn run(
         site.clone(),
         run,
         RunOptions {
-            caller_account_id: "me".into(),
+            guard: Guard::caller_only("me"),
         },
         control,
         events,
@@ -123,9 +122,8 @@ async fn a_clean_run_removes_every_row_once_at_the_set_pace() {
     assert_eq!(t0.elapsed(), Duration::from_millis(99 * 50));
     let results = std::fs::read_to_string(&report.results_path).unwrap();
     assert_eq!(results.lines().count(), 101);
-    assert!(
-        results.starts_with("User id,User name,email,outcome,http_status,message,finished_at\n")
-    );
+    assert!(results
+        .starts_with("User id,User name,email,outcome,http_status,message,finished_at,verified\n"));
     let seen = seen.lock().unwrap();
     assert!(matches!(
         seen.first(),
@@ -415,7 +413,7 @@ async fn a_resumed_run_settles_rows_in_doubt_and_never_resends_decided_ones() {
         site.clone(),
         run,
         RunOptions {
-            caller_account_id: "me".into(),
+            guard: Guard::caller_only("me"),
         },
         RunControl::new(),
         events,
@@ -472,7 +470,7 @@ async fn stop_leaves_the_rest_not_attempted_and_resume_goes_on() {
         site.clone(),
         run,
         RunOptions {
-            caller_account_id: "me".into(),
+            guard: Guard::caller_only("me"),
         },
         RunControl::new(),
         no_events(),
@@ -562,7 +560,9 @@ async fn the_dry_run_classifies_without_removing() {
     ]);
     let mut plan = plan_of(&ids, 20.0, 1);
     plan.rows[4].account_id = "me".into();
-    let report = preflight(&lookup, &plan, "me").await.unwrap();
+    let report = preflight(&lookup, &plan, &Guard::caller_only("me"))
+        .await
+        .unwrap();
     let kinds: Vec<Presence> = report.rows.iter().map(|r| r.presence).collect();
     assert_eq!(
         kinds,
