@@ -10,6 +10,8 @@ fn main() {
         "open_token_page",
         "choose_export",
         "import_export",
+        "prepare_plan",
+        "prepare_rehearsal",
         "preflight",
         "rehearse",
         "start_run",

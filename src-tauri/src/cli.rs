@@ -35,6 +35,12 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Remove the users listed in an export from a site (or only check them with --dry-run).
+    ///
+    /// Never removed: your own account. Removed only with --unlock-admins: org admins (the
+    /// export's Org role), members of admin groups named in the export (site-admins,
+    /// org-admins, administrators, jira-admins-<site>, ...), and the members of the site's own
+    /// site-admins group, read from the site before anything is removed. A file without admin
+    /// information is read with a warning. After the run every removed user is looked up again.
     Delete(DeleteArgs),
     /// Go on with a run that was cut short (crash, kill, stop) or stopped on bad credentials.
     Resume(ResumeArgs),
@@ -98,7 +104,8 @@ pub struct DeleteArgs {
     /// Most requests in flight at once (default 8, at most 32).
     #[arg(long, value_name = "N", default_value_t = crate::sweep::DEFAULT_IN_FLIGHT)]
     pub max_in_flight: usize,
-    /// Also remove rows with an org role (organization admins). Your own account is never removed.
+    /// Also remove admins: rows with an org role or an admin group, and members of the site's
+    /// site-admins group. Your own account is never removed.
     #[arg(long)]
     pub unlock_admins: bool,
     /// Also write the results CSV here (it is always kept in the run's folder).

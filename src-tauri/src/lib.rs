@@ -10,5 +10,6 @@ pub mod connections;
 pub mod paths;
 pub mod practice;
 pub mod roster;
+pub mod session;
 pub mod sweep;
 pub mod vault;

@@ -3,6 +3,7 @@
 
 use super::dialogs;
 use super::dto::{ImportDto, PreflightDto, RunEvent, RunStartedDto, RunSummaryDto};
+use super::dto_plan::PlanDto;
 use super::error::AppError;
 use super::state::{AppInfo, AppState, ConnectionDto, RunSink, SavedConnectionDto};
 use crate::sweep::PaceSettings;
@@ -101,43 +102,49 @@ pub async fn import_export(state: State<'_, AppState>, path: PathBuf) -> Reply<I
     state.import(path).await
 }
 
-/// The dry run over the selection.
+/// Builds the run plan for the selection in Rust: its words, protected rows and phrase.
 #[tauri::command]
-pub async fn preflight(
+pub async fn prepare_plan(
     state: State<'_, AppState>,
     selection: Vec<String>,
     unlocked: Vec<String>,
-) -> Reply<PreflightDto> {
-    state.preflight(&selection, &unlocked).await
+) -> Reply<PlanDto> {
+    state.prepare_plan(&selection, &unlocked).await
 }
 
-/// Removes one user as a rehearsal: a run of one row, journalled like any other.
+/// Builds the one-row rehearsal plan (phrase `remove 1`).
 #[tauri::command]
-pub async fn rehearse(
+pub async fn prepare_rehearsal(
     state: State<'_, AppState>,
     account_id: String,
     unlocked: bool,
-    on_event: Channel<RunEvent>,
-) -> Reply<RunStartedDto> {
-    let unlocked = if unlocked {
-        vec![account_id.clone()]
-    } else {
-        Vec::new()
-    };
-    state.start(
-        &[account_id],
-        &unlocked,
-        PaceSettings::default(),
-        sink(on_event),
-    )
+) -> Reply<PlanDto> {
+    state.prepare_rehearsal(&account_id, unlocked).await
 }
 
-/// Starts the run over the selection.
+/// The dry run of the current plan.
+#[tauri::command]
+pub async fn preflight(state: State<'_, AppState>, plan_id: String) -> Reply<PreflightDto> {
+    state.preflight(&plan_id).await
+}
+
+/// Removes the rehearsal plan's one user, if `phrase` is its phrase: a one-row run, journalled.
+#[tauri::command]
+pub async fn rehearse(
+    state: State<'_, AppState>,
+    plan_id: String,
+    phrase: String,
+    on_event: Channel<RunEvent>,
+) -> Reply<RunStartedDto> {
+    state.rehearse(&plan_id, &phrase, sink(on_event)).await
+}
+
+/// Starts the current plan's run, if `phrase` is its phrase.
 #[tauri::command]
 pub async fn start_run(
     state: State<'_, AppState>,
-    selection: Vec<String>,
-    unlocked: Vec<String>,
+    plan_id: String,
+    phrase: String,
     pace: PaceArg,
     on_event: Channel<RunEvent>,
 ) -> Reply<RunStartedDto> {
@@ -145,7 +152,7 @@ pub async fn start_run(
         max_rate: pace.max_rate,
         max_in_flight: pace.max_in_flight,
     };
-    state.start(&selection, &unlocked, pace, sink(on_event))
+    state.start(&plan_id, &phrase, pace, sink(on_event)).await
 }
 
 /// Pauses the run in progress.
@@ -179,7 +186,7 @@ pub async fn continue_run(
     run_id: String,
     on_event: Channel<RunEvent>,
 ) -> Reply<RunStartedDto> {
-    state.continue_run(&run_id, sink(on_event))
+    state.continue_run(&run_id, sink(on_event)).await
 }
 
 /// Saves a copy of a run's results where the admin chooses; `null` when cancelled.
@@ -207,17 +214,10 @@ pub async fn export_results<R: Runtime>(
     Ok(Some(target.display().to_string()))
 }
 
-/// Copies `source` to `target` through a hidden file beside it, renamed into place when complete,
-/// so `target` is never a half-written results file (a full disk leaves the old one, or none).
+/// Copies through the session core's atomic copy, off the async workers.
 async fn save_copy(source: &std::path::Path, target: &std::path::Path) -> std::io::Result<()> {
-    let name = target.file_name().unwrap_or_default().to_string_lossy();
-    let partial = target.with_file_name(format!(".{name}.partial"));
-    let copied = match tokio::fs::copy(source, &partial).await {
-        Ok(_) => tokio::fs::rename(&partial, target).await,
-        Err(e) => Err(e),
-    };
-    if copied.is_err() {
-        let _ = tokio::fs::remove_file(&partial).await;
-    }
-    copied
+    let (source, target) = (source.to_owned(), target.to_owned());
+    tokio::task::spawn_blocking(move || crate::session::copy_into_place(&source, &target))
+        .await
+        .map_err(std::io::Error::other)?
 }

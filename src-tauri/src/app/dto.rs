@@ -1,6 +1,6 @@
 //! The shapes the page receives (docs/window-contract.md), camelCase, built from the core's types.
 
-use crate::roster::Roster;
+use crate::roster::{Roster, SeenDate, NO_ADMIN_INFO_WARNING};
 use crate::sweep::{Counters, Event, PreflightReport, RowOutcome, RunSummaryInfo};
 use serde::Serialize;
 use std::path::Path;
@@ -87,6 +87,13 @@ pub enum RunEvent {
     },
     /// The run could not go on (journal unwritable); it can be resumed.
     Error { message: String },
+    /// The rows reported gone, looked up again after the run.
+    Verified {
+        gone: u64,
+        still_present: Vec<String>,
+        not_checked: u64,
+        message: String,
+    },
 }
 
 impl From<Event> for RunEvent {
@@ -156,6 +163,17 @@ impl From<Event> for RunEvent {
                 counters: counters.into(),
                 message,
             },
+            Event::Verified {
+                gone,
+                still_present,
+                not_checked,
+                message,
+            } => RunEvent::Verified {
+                gone,
+                still_present,
+                not_checked,
+                message,
+            },
         }
     }
 }
@@ -171,6 +189,20 @@ pub struct ImportSummaryDto {
     delimiter: String,
     key_column: String,
     skipped: Vec<SkippedDto>,
+    protection: ProtectionDto,
+    admin_warning: Option<String>,
+    unreadable_dates: u64,
+}
+
+/// Which protective information the export carries.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProtectionDto {
+    org_role_column: bool,
+    group_columns: bool,
+    admins_in_file: u64,
+    has_admin_info: bool,
+    words: String,
 }
 
 /// A skipped row.
@@ -190,7 +222,9 @@ pub struct UserColumns {
     email: Vec<String>,
     status: Vec<String>,
     org_role: Vec<String>,
-    last_seen: Vec<Option<String>>,
+    admin: Vec<String>,
+    /// `YYYY-MM-DD` (latest across products), `never`, or `unreadable`.
+    last_seen: Vec<String>,
     products: Vec<Vec<u32>>,
     groups: Vec<Vec<u32>>,
     product_names: Vec<String>,
@@ -238,8 +272,12 @@ impl ImportDto {
             cols.email.push(u.email.clone());
             cols.status.push(u.status.clone());
             cols.org_role.push(u.org_role.clone());
-            cols.last_seen
-                .push(u.last_seen.iter().filter_map(|(_, v)| export_date(v)).max());
+            cols.admin.push(u.admin.clone().unwrap_or_default());
+            cols.last_seen.push(match u.last_active {
+                SeenDate::Never => "never".to_owned(),
+                SeenDate::Unreadable => "unreadable".to_owned(),
+                date => date.iso().unwrap_or_default(),
+            });
             cols.products.push(
                 u.products
                     .iter()
@@ -265,6 +303,16 @@ impl ImportDto {
                 encoding: s.encoding.clone(),
                 delimiter: s.delimiter.clone(),
                 key_column: s.key_column.clone(),
+                protection: ProtectionDto {
+                    org_role_column: s.protection.org_role_column,
+                    group_columns: s.protection.group_columns,
+                    admins_in_file: s.protection.admins_in_file,
+                    has_admin_info: s.protection.has_admin_info(),
+                    words: s.protection.describe(),
+                },
+                admin_warning: (!s.protection.has_admin_info())
+                    .then(|| NO_ADMIN_INFO_WARNING.to_owned()),
+                unreadable_dates: s.unreadable_dates,
                 skipped: s
                     .skipped
                     .iter()
@@ -279,24 +327,12 @@ impl ImportDto {
     }
 }
 
-/// `7 May 2023` (the export's format) as `2023-05-07`; `Never accessed` and the like give `None`.
-pub fn export_date(text: &str) -> Option<String> {
-    let format = time::macros::format_description!(
-        "[day padding:none] [month repr:short case_sensitive:false] [year]"
-    );
-    let date = time::Date::parse(text.trim(), &format).ok()?;
-    Some(format!(
-        "{:04}-{:02}-{:02}",
-        date.year(),
-        u8::from(date.month()),
-        date.day()
-    ))
-}
-
 /// The dry run's findings.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PreflightDto {
+    /// The plan this dry run describes.
+    pub plan_id: String,
     exists: u64,
     already_gone: u64,
     app_accounts: u64,
@@ -314,9 +350,11 @@ pub struct PreflightRowDto {
     detail: String,
 }
 
-impl From<PreflightReport> for PreflightDto {
-    fn from(r: PreflightReport) -> Self {
+impl PreflightDto {
+    /// The page's view of the dry run of plan `plan_id`.
+    pub fn new(plan_id: &str, r: PreflightReport) -> Self {
         PreflightDto {
+            plan_id: plan_id.to_owned(),
             exists: r.exists,
             already_gone: r.already_gone,
             app_accounts: r.app_accounts,
@@ -423,14 +461,6 @@ impl RunSummaryDto {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn export_dates_become_iso_and_never_is_none() {
-        assert_eq!(export_date("7 May 2023").as_deref(), Some("2023-05-07"));
-        assert_eq!(export_date(" 25 dec 2019 ").as_deref(), Some("2019-12-25"));
-        assert_eq!(export_date("Never accessed"), None);
-        assert_eq!(export_date(""), None);
-    }
 
     #[test]
     fn events_are_tagged_and_camel_cased() {

@@ -104,3 +104,27 @@ impl From<crate::connections::ConnectionsError> for AppError {
         AppError::new("internal", e.to_string())
     }
 }
+
+impl From<crate::session::SessionError> for AppError {
+    fn from(e: crate::session::SessionError) -> Self {
+        use crate::session::SessionError as S;
+        let (kind, field) = match &e {
+            S::Site(site) => return site.clone().into(),
+            S::Atlassian(a) => return a.clone().into(),
+            S::BadEmail => ("bad_email", Some("email")),
+            S::NoToken { .. } => ("no_token", Some("token")),
+            S::Keychain(_) => ("keychain", Some("token")),
+            S::PracticeOnly { .. } => ("practice_only", Some("site")),
+            S::NothingToPlan(_) | S::NotInExport(_) => ("no_roster", None),
+            S::ProtectedRehearsal { .. } => ("protected", Some("rehearse")),
+            S::StalePlan => ("stale_plan", Some("confirm")),
+            S::WrongPhrase { .. } => ("phrase", Some("confirm")),
+            S::AdminsUnknown(_) => ("admins_unknown", None),
+        };
+        AppError {
+            kind,
+            message: e.to_string(),
+            field,
+        }
+    }
+}

@@ -4,6 +4,7 @@
 pub mod commands;
 mod dialogs;
 pub mod dto;
+pub mod dto_plan;
 pub mod error;
 mod practice_mode;
 pub mod state;
@@ -32,6 +33,8 @@ pub fn build_app<R: tauri::Runtime>(
             commands::open_token_page,
             commands::choose_export,
             commands::import_export,
+            commands::prepare_plan,
+            commands::prepare_rehearsal,
             commands::preflight,
             commands::rehearse,
             commands::start_run,
@@ -58,9 +61,10 @@ pub fn run(practice: bool) -> Result<(), tauri::Error> {
     let state = if practice {
         let mode = tauri::async_runtime::block_on(practice_mode::start(&data_dir))
             .map_err(|e| tauri::Error::Io(std::io::Error::other(e.to_string())))?;
+        // The practice sandbox never opens the OS keychain (AppState would not use it anyway).
         AppState::new(
             &data_dir.join("practice"),
-            Arc::new(OsKeychain::new()),
+            Arc::new(crate::vault::MemoryStore::new()),
             Some(mode),
         )
     } else {

@@ -1,19 +1,22 @@
 //! `AppState`: what one window holds between commands (the checked connection, the imported
-//! export, the run in progress) and the orchestration the commands call. No Tauri types here,
-//! so tests drive it directly as well as through the mock runtime.
+//! export, the prepared plans, the run in progress) and the orchestration the commands call.
+//! Connecting and planning are the session core's (`crate::session`), shared with the CLI. No
+//! Tauri types here, so tests drive it directly as well as through the mock runtime.
 
-use super::dto::{
-    DecidedDto, ImportDto, PreflightDto, RunEvent, RunRowDto, RunStartedDto, RunSummaryDto,
-};
+use super::dto::{ImportDto, PreflightDto, RunEvent};
+use super::dto_plan::PlanDto;
 use super::error::AppError;
-use crate::atlassian::{ClientConfig, Myself, Site, SiteClient};
+use crate::atlassian::{ClientConfig, Site};
 use crate::connections::ConnectionList;
 use crate::practice::PracticeSite;
-use crate::roster::{import_file, Roster, RosterUser};
-use crate::sweep::{self, list_runs, PaceSettings, Plan, PlanRow, Run, RunControl, RunOptions};
+use crate::roster::{import_file, Roster};
+use crate::session::{
+    self, require_site_admins, Connection, Connector, PracticeLogin, Prepared, Selection,
+    SiteAdmins, TokenChoice,
+};
+use crate::sweep::{self, RunControl};
 use crate::vault::{ApiToken, TokenStore, VaultKey};
 use serde::Serialize;
-use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -64,8 +67,10 @@ pub struct ConnectionDto {
     email: String,
     practice: bool,
     token_saved: bool,
-    /// Set when the connection works but remembering it did not.
+    /// Set when the connection works but remembering it did not (or was not possible).
     warning: Option<String>,
+    /// The site's `site-admins` group as read just now.
+    site_admins: SiteAdmins,
 }
 
 /// A saved connection, with whether the keychain still holds its token.
@@ -77,13 +82,6 @@ pub struct SavedConnectionDto {
     has_token: bool,
 }
 
-#[derive(Clone)]
-struct Connected {
-    client: SiteClient,
-    me: Myself,
-    email: String,
-}
-
 struct Imported {
     path: PathBuf,
     roster: Roster,
@@ -91,14 +89,30 @@ struct Imported {
 
 #[derive(Default)]
 struct Session {
-    connection: Option<Connected>,
+    connection: Option<Connection>,
     roster: Option<Arc<Imported>>,
+    /// The plan the Review step shows and the typed phrase must match; `None` once voided.
+    run_plan: Option<Arc<Prepared>>,
+    /// The one-row rehearsal plan, confirmed on its own.
+    rehearsal_plan: Option<Arc<Prepared>>,
+    /// Bumped by every connection attempt and import: a plan prepared across one is void.
+    generation: u64,
     active: Option<(String, RunControl)>,
+}
+
+impl Session {
+    /// A new connection attempt or file: every prepared plan (and so its phrase and dry run)
+    /// is void.
+    fn void_plans(&mut self) {
+        self.run_plan = None;
+        self.rehearsal_plan = None;
+        self.generation += 1;
+    }
 }
 
 /// Everything the window's commands share.
 pub struct AppState {
-    store: Arc<dyn TokenStore>,
+    connector: Connector,
     runs_dir: PathBuf,
     connections: ConnectionList,
     practice: Option<PracticeMode>,
@@ -108,14 +122,26 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// State keeping runs and saved connections under `data_dir`, tokens in `store`.
+    /// State keeping runs and saved connections under `data_dir`, tokens in `store`. In
+    /// practice mode `store` is not used at all: the practice sandbox keeps nothing.
     pub fn new(
         data_dir: &Path,
         store: Arc<dyn TokenStore>,
         practice: Option<PracticeMode>,
     ) -> Self {
+        let connector = match &practice {
+            Some(p) => Connector::practice(
+                PracticeLogin {
+                    url: p.site.url(),
+                    email: p.email.clone(),
+                    token: p.token.clone(),
+                },
+                ClientConfig::default(),
+            ),
+            None => Connector::new(store, ClientConfig::default()),
+        };
         AppState {
-            store,
+            connector,
             runs_dir: data_dir.join("runs"),
             connections: ConnectionList::new(data_dir),
             practice,
@@ -143,14 +169,8 @@ impl AppState {
         }
     }
 
-    fn practice_for(&self, site: &Site, email: &str) -> Option<&PracticeMode> {
-        self.practice.as_ref().filter(|p| {
-            site.base_url() == p.site.url().trim_end_matches('/')
-                && email.eq_ignore_ascii_case(&p.email)
-        })
-    }
-
-    /// Checks the credentials with `myself` and keeps the connection for the next steps.
+    /// Checks the credentials with `myself`, reads the site's admins and keeps the connection
+    /// for the next steps. Any attempt first ends the previous connection and voids the plans.
     pub async fn connect(
         &self,
         site: &str,
@@ -158,35 +178,30 @@ impl AppState {
         token: Option<String>,
         remember: bool,
     ) -> Result<ConnectionDto, AppError> {
-        let site = Site::parse(site)?;
-        let email = email.trim().to_owned();
-        if email.is_empty() || !email.contains('@') {
-            return Err(AppError::new(
-                "bad_email",
-                "Enter the email address you sign in to Atlassian with (the API token's owner).",
-            )
-            .at("email"));
+        {
+            let mut s = self.session();
+            s.connection = None;
+            s.void_plans();
         }
-        let key = VaultKey::new(site.base_url(), &email);
-        let practice = self.practice_for(&site, &email);
-        let typed = token.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty());
-        let token = match (&typed, practice) {
-            (Some(t), _) => ApiToken::new(t.clone()),
-            (None, Some(p)) => p.token.clone(),
-            (None, None) => self.load_token(&key).await?.ok_or_else(|| {
-                AppError::new(
-                    "no_token",
-                    "Enter your API token. Create one on Atlassian's API-token page (link below).",
-                )
-                .at("token")
-            })?,
+        let site = self.connector.site(site)?;
+        let email = Connector::email(email).map_err(|e| AppError::from(e).at("email"))?;
+        let typed = token.map(ApiToken::new).filter(|t| !t.is_empty());
+        let choice = match &typed {
+            Some(t) => TokenChoice::Typed(t.clone()),
+            None => TokenChoice::Stored,
         };
-        let client = SiteClient::new(site.clone(), &email, token.clone(), ClientConfig::default())?;
-        let me = client.myself().await?;
+        let token = self.connector.token(&site, &email, choice, || None).await?;
+        let conn = self.connector.connect(&site, &email, token.clone()).await?;
         let mut warning = None;
-        // The practice site changes port each time: nothing of it is worth remembering.
-        if remember && practice.is_none() {
+        if remember && self.connector.is_practice() {
+            warning = Some(
+                "Practice mode keeps nothing on this computer: the practice token is not saved \
+                 in your keychain."
+                    .to_owned(),
+            );
+        } else if remember {
             if typed.is_some() {
+                let key = VaultKey::new(site.base_url(), &email);
                 if let Err(e) = self.blocking(move |s| s.save(&key, &token)).await {
                     warning = Some(format!(
                         "Connected, but the token was not saved: {}",
@@ -205,20 +220,22 @@ impl AppState {
         let dto = ConnectionDto {
             site: site.base_url().to_owned(),
             host: site.authority(),
-            account_id: me.account_id.clone(),
-            display_name: me.display_name.clone(),
-            email: me.email_address.clone().unwrap_or_else(|| email.clone()),
-            practice: practice.is_some(),
+            account_id: crate::roster::canonical_account_id(&conn.me.account_id),
+            display_name: conn.me.display_name.clone(),
+            email: conn
+                .me
+                .email_address
+                .clone()
+                .unwrap_or_else(|| email.clone()),
+            practice: conn.practice,
             token_saved,
             warning,
+            site_admins: conn.site_admins.clone(),
         };
-        self.session().connection = Some(Connected { client, me, email });
+        let mut s = self.session();
+        s.void_plans();
+        s.connection = Some(conn);
         Ok(dto)
-    }
-
-    async fn load_token(&self, key: &VaultKey) -> Result<Option<ApiToken>, AppError> {
-        let key = key.clone();
-        self.blocking(move |s| s.load(&key)).await
     }
 
     // Keychain calls may block on another process: keep them off the async workers.
@@ -226,21 +243,24 @@ impl AppState {
         &self,
         f: impl FnOnce(&dyn TokenStore) -> Result<T, crate::vault::VaultError> + Send + 'static,
     ) -> Result<T, AppError> {
-        let store = self.store.clone();
+        let store = self.connector.store();
         tokio::task::spawn_blocking(move || f(store.as_ref()))
             .await
             .map_err(|e| AppError::new("internal", e.to_string()))?
             .map_err(AppError::from)
     }
 
-    /// Whether the keychain holds a token for this site and email.
+    /// Whether the keychain holds a token for this site and email (never in practice mode).
     pub async fn token_saved(&self, site: &str, email: &str) -> Result<bool, AppError> {
         let key = VaultKey::new(Site::parse(site)?.base_url(), email.trim());
         self.blocking(move |s| s.has(&key)).await
     }
 
-    /// The remembered connections, with whether each still has a token.
+    /// The remembered connections, with whether each still has a token (none in practice mode).
     pub async fn saved_connections(&self) -> Vec<SavedConnectionDto> {
+        if self.connector.is_practice() {
+            return Vec::new();
+        }
         let mut out = Vec::new();
         for c in self.connections.load() {
             let has_token = self.token_saved(&c.site, &c.email).await.unwrap_or(false);
@@ -255,6 +275,9 @@ impl AppState {
 
     /// Deletes the token from the keychain and the connection from the list.
     pub async fn forget_connection(&self, site: &str, email: &str) -> Result<(), AppError> {
+        if self.connector.is_practice() {
+            return Ok(()); // practice mode saved nothing, so there is nothing to forget
+        }
         let base = Site::parse(site)?.base_url().to_owned();
         let key = VaultKey::new(&base, email.trim());
         self.blocking(move |s| s.forget(&key)).await?;
@@ -262,8 +285,9 @@ impl AppState {
         Ok(())
     }
 
-    /// Reads an export and keeps it for the plan.
+    /// Reads an export and keeps it for the plan; every prepared plan is void.
     pub async fn import(&self, path: PathBuf) -> Result<ImportDto, AppError> {
+        self.session().void_plans();
         let imported = tokio::task::spawn_blocking(move || {
             import_file(&path).map(|roster| Imported { path, roster })
         })
@@ -278,231 +302,107 @@ impl AppState {
             .at("file"));
         }
         let dto = ImportDto::new(&imported.path, &imported.roster);
-        self.session().roster = Some(Arc::new(imported));
+        let mut s = self.session();
+        s.void_plans();
+        s.roster = Some(Arc::new(imported));
         Ok(dto)
     }
 
-    fn connected(&self) -> Result<Connected, AppError> {
+    fn connected(&self) -> Result<Connection, AppError> {
         self.session()
             .connection
             .clone()
             .ok_or_else(AppError::not_connected)
     }
 
-    // The plan for the selected ids, in file order; unlocks apply only to selected rows.
-    fn plan_for(
-        &self,
-        conn: &Connected,
-        selection: &[String],
-        unlocked: &[String],
-    ) -> Result<Plan, AppError> {
-        let imported = self.session().roster.clone().ok_or_else(|| {
+    fn imported(&self) -> Result<Arc<Imported>, AppError> {
+        self.session().roster.clone().ok_or_else(|| {
             AppError::new("no_roster", "Open the user export first (step 2).").at("file")
-        })?;
-        let by_id: HashMap<&str, &RosterUser> = imported
-            .roster
-            .users
-            .iter()
-            .map(|u| (u.account_id.as_str(), u))
-            .collect();
-        let mut rows = Vec::with_capacity(selection.len());
-        for id in selection {
-            let user = by_id.get(id.as_str()).ok_or_else(|| {
-                AppError::new(
-                    "no_roster",
-                    format!("{id} is not in the export that is open; open it again and re-select."),
-                )
-            })?;
-            rows.push(PlanRow::from(*user));
-        }
-        if rows.is_empty() {
-            return Err(AppError::new(
-                "no_roster",
-                "Select at least one user to remove.",
-            ));
-        }
-        let selected: HashSet<&str> = selection.iter().map(String::as_str).collect();
-        let mut plan = Plan::new(conn.client.site().base_url(), &conn.email, rows);
-        plan.source_file = Some(imported.path.display().to_string());
-        plan.unlocked_ids = unlocked
-            .iter()
-            .filter(|id| selected.contains(id.as_str()))
-            .cloned()
-            .collect();
-        Ok(plan)
+        })
     }
 
-    /// The dry run over the selection: GET only.
-    pub async fn preflight(
+    /// Builds the run plan for the selection (with the site's admins read live) and makes it
+    /// the one the typed phrase must match.
+    pub async fn prepare_plan(
         &self,
         selection: &[String],
         unlocked: &[String],
-    ) -> Result<PreflightDto, AppError> {
-        let conn = self.connected()?;
-        let plan = self.plan_for(&conn, selection, unlocked)?;
-        let report = sweep::preflight(&conn.client, &plan, &conn.me.account_id).await?;
-        Ok(report.into())
+    ) -> Result<PlanDto, AppError> {
+        self.prepare(Selection::Ids(selection), unlocked, false)
+            .await
     }
 
-    /// Plans and starts a run over the selection; progress goes to `sink`.
-    pub fn start(
+    /// Builds the one-row rehearsal plan, confirmed with its own phrase (`remove 1`).
+    pub async fn prepare_rehearsal(
         &self,
-        selection: &[String],
+        account_id: &str,
+        unlocked: bool,
+    ) -> Result<PlanDto, AppError> {
+        let ids = [account_id.to_owned()];
+        let unlocked: &[String] = if unlocked { &ids } else { &[] };
+        self.prepare(Selection::Ids(&ids), unlocked, true)
+            .await
+            .map_err(|e| e.at("rehearse"))
+    }
+
+    async fn prepare(
+        &self,
+        selection: Selection<'_>,
         unlocked: &[String],
-        pace: PaceSettings,
-        sink: RunSink,
-    ) -> Result<RunStartedDto, AppError> {
+        rehearsal: bool,
+    ) -> Result<PlanDto, AppError> {
+        let generation = self.session().generation;
         let conn = self.connected()?;
-        let mut plan = self.plan_for(&conn, selection, unlocked)?;
-        plan.pace = pace
-            .validated()
-            .map_err(|e| AppError::new("bad_pace", e).at("pace"))?;
-        let _starting = self.starting.lock().unwrap_or_else(|p| p.into_inner());
-        self.ensure_idle()?;
-        let run = Run::create(&self.runs_dir, plan)?;
-        Ok(self.launch(conn, run, sink))
-    }
-
-    /// Goes on with a run cut short, with the connection checked for its site and email.
-    pub fn continue_run(&self, run_id: &str, sink: RunSink) -> Result<RunStartedDto, AppError> {
-        let _starting = self.starting.lock().unwrap_or_else(|p| p.into_inner());
-        self.ensure_idle()?;
-        let dir = self.run_dir(run_id)?;
-        let run = Run::open(&dir)?;
-        let conn = self.connected().ok().filter(|c| {
-            c.client.site().base_url() == run.plan.site
-                && c.email.eq_ignore_ascii_case(&run.plan.email)
-        });
-        let Some(conn) = conn else {
-            return Err(AppError::new(
-                "not_connected",
-                format!(
-                    "To resume this run, first connect to {} as {} (step 1).",
-                    run.plan.site, run.plan.email
-                ),
-            )
-            .at("run"));
-        };
-        Ok(self.launch(conn, run, sink))
-    }
-
-    fn ensure_idle(&self) -> Result<(), AppError> {
-        match self.session().active {
-            Some(_) => Err(AppError::busy()),
-            None => Ok(()),
+        let imported = self.imported()?;
+        let admins = require_site_admins(&conn.client).await?;
+        let prepared = session::prepare(
+            &conn,
+            &imported.roster,
+            &imported.path,
+            selection,
+            unlocked,
+            false,
+            rehearsal,
+            &admins,
+        )?;
+        let dto = PlanDto::from(&prepared);
+        let mut s = self.session();
+        // A connection or import while the admins were read: this plan describes the old one.
+        if s.generation != generation {
+            return Err(AppError::from(session::SessionError::StalePlan));
         }
-    }
-
-    // Spawns the engine; the active slot is cleared when it ends, whatever the ending.
-    fn launch(&self, conn: Connected, run: Run, sink: RunSink) -> RunStartedDto {
-        let run_id = run.plan.run_id.clone();
-        let control = RunControl::new();
-        let started = RunStartedDto {
-            run_id: run_id.clone(),
-            total: run.plan.rows.len(),
-            site: run.plan.site.clone(),
-            rows: run
-                .plan
-                .rows
-                .iter()
-                .map(|r| RunRowDto {
-                    account_id: r.account_id.clone(),
-                    name: r.name.clone(),
-                    email: r.email.clone(),
-                })
-                .collect(),
-            decided: run.state.decided.values().map(DecidedDto::from).collect(),
-        };
-        self.session().active = Some((run_id.clone(), control.clone()));
-        let session = self.session.clone();
-        let events: sweep::EventSink = {
-            let sink = sink.clone();
-            Arc::new(move |e| sink(RunEvent::from(e)))
-        };
-        let options = RunOptions {
-            caller_account_id: conn.me.account_id.clone(),
-        };
-        tokio::spawn(async move {
-            let result = sweep::execute(Arc::new(conn.client), run, options, control, events).await;
-            {
-                let mut s = session.lock().unwrap_or_else(|p| p.into_inner());
-                if s.active.as_ref().is_some_and(|(id, _)| *id == run_id) {
-                    s.active = None;
-                }
-            }
-            if let Err(e) = result {
-                sink(RunEvent::Error {
-                    message: e.to_string(),
-                });
-            }
-        });
-        started
-    }
-
-    fn control(&self) -> Result<RunControl, AppError> {
-        self.session()
-            .active
-            .as_ref()
-            .map(|(_, c)| c.clone())
-            .ok_or_else(|| AppError::new("no_run", "No run is in progress."))
-    }
-
-    /// Holds new requests of the run in progress.
-    pub fn pause(&self) -> Result<(), AppError> {
-        self.control().map(|c| c.pause())
-    }
-
-    /// Lets the paused run go on.
-    pub fn resume(&self) -> Result<(), AppError> {
-        self.control().map(|c| c.resume())
-    }
-
-    /// Stops the run after the requests in flight.
-    pub fn stop(&self) -> Result<(), AppError> {
-        self.control().map(|c| c.stop())
-    }
-
-    /// The id of the run in progress, if any.
-    pub fn active_run(&self) -> Option<String> {
-        self.session().active.as_ref().map(|(id, _)| id.clone())
-    }
-
-    /// The run history, newest first.
-    pub fn runs(&self) -> Vec<RunSummaryDto> {
-        let active = self.active_run();
-        list_runs(&self.runs_dir)
-            .into_iter()
-            .map(|info| {
-                let is_active = active.as_deref() == Some(info.run_id.as_str());
-                RunSummaryDto::new(info, is_active)
-            })
-            .collect()
-    }
-
-    /// The results file of a run (written when a session of it ends).
-    pub fn results_file(&self, run_id: &str) -> Result<PathBuf, AppError> {
-        let dir = self.run_dir(run_id)?;
-        let path = dir.join(sweep::RESULTS_FILE);
-        if path.is_file() {
-            Ok(path)
+        let slot = if rehearsal {
+            &mut s.rehearsal_plan
         } else {
-            Err(AppError::new(
-                "no_run",
-                "This run has no results yet: they are written when it finishes or stops.",
-            )
-            .at("run"))
-        }
+            &mut s.run_plan
+        };
+        *slot = Some(Arc::new(prepared));
+        Ok(dto)
     }
 
-    // The page names runs by id only, never by a path of its choosing.
-    fn run_dir(&self, run_id: &str) -> Result<PathBuf, AppError> {
-        let plain = !run_id.is_empty()
-            && run_id
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-');
-        if !plain {
-            return Err(AppError::new("no_run", "That is not a run of this computer.").at("run"));
-        }
-        Ok(Run::locate(&self.runs_dir, run_id)?)
+    /// The current plan of a kind, if `plan_id` names it; otherwise the plan is stale.
+    fn current_plan(&self, plan_id: &str, rehearsal: bool) -> Result<Arc<Prepared>, AppError> {
+        let s = self.session();
+        let slot = if rehearsal {
+            &s.rehearsal_plan
+        } else {
+            &s.run_plan
+        };
+        slot.clone()
+            .filter(|p| p.id == plan_id)
+            .ok_or_else(|| AppError::from(session::SessionError::StalePlan))
+    }
+
+    /// The dry run of the current plan: GET only.
+    pub async fn preflight(&self, plan_id: &str) -> Result<PreflightDto, AppError> {
+        let prepared = self.current_plan(plan_id, false)?;
+        let conn = self.connected()?;
+        let guard = prepared
+            .still_holds(&conn, &prepared.site_admins)
+            .map_err(AppError::from)?;
+        let report = sweep::preflight(&conn.client, &prepared.plan, &guard).await?;
+        Ok(PreflightDto::new(plan_id, report))
     }
 }
+
+mod runs;

@@ -8,15 +8,16 @@ pub fn interactive() -> bool {
     std::io::stdin().is_terminal()
 }
 
-/// Asks the admin to type `expected` (e.g. `remove 312`); anything else is a no.
-pub fn typed_confirmation(expected: &str) -> bool {
+/// Asks the admin to type `expected` (e.g. `remove 312`) and returns what was typed; the
+/// session core decides whether it confirms the plan.
+pub fn typed_line(expected: &str) -> String {
     eprint!("Type '{expected}' to go on, or anything else to cancel: ");
     let _ = std::io::stderr().flush();
     let mut line = String::new();
     if std::io::stdin().lock().read_line(&mut line).is_err() {
-        return false;
+        return String::new();
     }
-    line.trim() == expected
+    line
 }
 
 /// Reads a token at a hidden prompt on the terminal.

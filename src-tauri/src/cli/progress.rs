@@ -98,6 +98,7 @@ pub fn terminal_sink(rate: f64) -> EventSink {
                 }
                 say(&s, &message);
             }
+            Event::Verified { message, .. } => say(&s, &message),
             Event::Row { .. } | Event::Retrying { .. } => {}
         }
     })

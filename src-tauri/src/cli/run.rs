@@ -1,15 +1,19 @@
 //! `offboard delete`, `offboard resume` and `offboard runs`.
 
-use super::confirm::{interactive, prompt_token, typed_confirmation};
+use super::confirm::{interactive, prompt_token, typed_line};
 use super::progress::terminal_sink;
 use super::{check_email, DeleteArgs, NetArgs, ResumeArgs, RunsArgs};
 use super::{EXIT_BAD_INPUT, EXIT_CREDENTIALS, EXIT_OK, EXIT_SOME_FAILED};
-use crate::atlassian::{AtlassianError, ClientConfig, Myself, Site, SiteClient};
-use crate::roster::{import_file, Roster};
-use crate::sweep::{
-    self, list_runs, preflight, PaceSettings, Plan, PlanRow, Run, RunControl, RunOptions, RunStatus,
+use crate::atlassian::{AtlassianError, ClientConfig, Site};
+use crate::roster::{import_file, Roster, NO_ADMIN_INFO_WARNING};
+use crate::session::{
+    self, copy_into_place, require_site_admins, Connection, Connector, Selection, SessionError,
+    TokenChoice,
 };
-use crate::vault::{token_from_sources, OsKeychain, VaultKey};
+use crate::sweep::{
+    self, list_runs, preflight, Guard, PaceSettings, Plan, Run, RunControl, RunOptions, RunStatus,
+};
+use crate::vault::OsKeychain;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
@@ -37,32 +41,38 @@ pub async fn delete(args: DeleteArgs) -> i32 {
     if roster.users.is_empty() {
         return bad("the file holds no user with a valid account id; nothing to remove");
     }
-    let (client, me) = match connect(&site, &args.email, &args.net).await {
+    let conn = match connect(&site, &args.email, &args.net).await {
         Ok(c) => c,
         Err(code) => return code,
     };
-    let mut plan = Plan::new(
-        site.base_url(),
-        &args.email,
-        roster.users.iter().map(PlanRow::from),
-    );
-    plan.source_file = Some(args.csv.display().to_string());
-    plan.unlock_admins = args.unlock_admins;
+    // The site's admins now: protected whatever the file says.
+    let admins = match require_site_admins(&conn.client).await {
+        Ok(a) => a,
+        Err(e) => return session_error(e),
+    };
+    let prepared = match session::prepare(
+        &conn,
+        &roster,
+        &args.csv,
+        Selection::All,
+        &[],
+        args.unlock_admins,
+        false,
+        &admins,
+    ) {
+        Ok(p) => p,
+        Err(e) => return session_error(e),
+    };
+    eprintln!("{}", prepared.words);
+    eprintln!("{}", prepared.protection_words);
+    let mut plan = prepared.plan.clone();
     plan.pace = pace;
     args.net.apply_to(&mut plan);
-    let protected = plan.count_protected(&me.account_id);
-    let to_remove = plan.rows.len() - protected;
-    eprintln!(
-        "Remove {to_remove} users from {}. This removes their access to the site; their Atlassian accounts are not deleted.",
-        site.authority()
-    );
-    if protected > 0 {
-        eprintln!("{protected} protected rows (your own account, org admins) will be skipped.");
-    }
+    let guard = Guard::new(&conn.me.account_id, &admins);
     if args.dry_run {
-        return dry_run(&client, &plan, &me).await;
+        return dry_run(&conn, &plan, &guard).await;
     }
-    if to_remove == 0 {
+    if prepared.to_remove == 0 {
         return bad("every row is protected; nothing to remove");
     }
     if !args.yes {
@@ -71,8 +81,9 @@ pub async fn delete(args: DeleteArgs) -> i32 {
                 "not on a terminal, so Offboard cannot ask for confirmation: add --yes to go ahead",
             );
         }
-        if !typed_confirmation(&format!("remove {to_remove}")) {
-            eprintln!("Cancelled. Nothing was removed.");
+        let typed = typed_line(&prepared.phrase);
+        if let Err(e) = prepared.confirm(&prepared.id, &typed) {
+            eprintln!("{e}");
             return EXIT_BAD_INPUT;
         }
     }
@@ -80,7 +91,7 @@ pub async fn delete(args: DeleteArgs) -> i32 {
         Ok(r) => r,
         Err(e) => return bad(&e.to_string()),
     };
-    execute(client, run, me, args.results.as_deref()).await
+    execute(conn, guard, run, args.results.as_deref()).await
 }
 
 /// Runs `offboard resume`.
@@ -99,9 +110,13 @@ pub async fn resume(args: ResumeArgs) -> i32 {
     };
     args.net.apply_to(&mut run.plan);
     let email = run.plan.email.clone();
-    let (client, me) = match connect(&site, &email, &args.net).await {
+    let conn = match connect(&site, &email, &args.net).await {
         Ok(c) => c,
         Err(code) => return code,
+    };
+    let guard = match require_site_admins(&conn.client).await {
+        Ok(admins) => Guard::new(&conn.me.account_id, &admins),
+        Err(e) => return session_error(e),
     };
     eprintln!(
         "Resuming run {} on {} ({} rows).",
@@ -109,7 +124,7 @@ pub async fn resume(args: ResumeArgs) -> i32 {
         site.authority(),
         run.plan.rows.len()
     );
-    execute(client, run, me, args.results.as_deref()).await
+    execute(conn, guard, run, args.results.as_deref()).await
 }
 
 /// Runs `offboard runs`.
@@ -139,7 +154,7 @@ pub fn list(args: RunsArgs) -> i32 {
     EXIT_OK
 }
 
-async fn execute(client: SiteClient, run: Run, me: Myself, results: Option<&Path>) -> i32 {
+async fn execute(conn: Connection, guard: Guard, run: Run, results: Option<&Path>) -> i32 {
     eprintln!(
         "Run {} — journal and results in {}",
         run.plan.run_id,
@@ -154,10 +169,9 @@ async fn execute(client: SiteClient, run: Run, me: Myself, results: Option<&Path
         }
     });
     let events = terminal_sink(run.plan.pace.max_rate);
-    let options = RunOptions {
-        caller_account_id: me.account_id,
-    };
-    let report = sweep::execute(Arc::new(client), run, options, control, events).await;
+    let options = RunOptions { guard };
+    let report =
+        sweep::execute_verified(Arc::new(conn.client), run, options, control, events).await;
     ctrl_c.abort();
     let report = match report {
         Ok(r) => r,
@@ -166,10 +180,22 @@ async fn execute(client: SiteClient, run: Run, me: Myself, results: Option<&Path
             return EXIT_SOME_FAILED;
         }
     };
-    println!("{}", report.counters.summary_line());
+    let still_present = report
+        .verification
+        .as_ref()
+        .map_or(0, |v| v.still_present());
+    match &report.verification {
+        Some(v) => println!(
+            "{} verified={} still_present={}",
+            report.counters.summary_line(),
+            v.gone(),
+            still_present
+        ),
+        None => println!("{} verified=0", report.counters.summary_line()),
+    }
     eprintln!("Results: {}", report.results_path.display());
     if let Some(extra) = results {
-        if let Err(e) = std::fs::copy(&report.results_path, extra) {
+        if let Err(e) = copy_into_place(&report.results_path, extra) {
             eprintln!(
                 "offboard: could not copy the results to {}: {e}",
                 extra.display()
@@ -180,14 +206,14 @@ async fn execute(client: SiteClient, run: Run, me: Myself, results: Option<&Path
     }
     match report.status {
         RunStatus::CredentialsRejected => EXIT_CREDENTIALS,
-        _ if report.counters.failed > 0 => EXIT_SOME_FAILED,
+        _ if report.counters.failed > 0 || still_present > 0 => EXIT_SOME_FAILED,
         _ => EXIT_OK,
     }
 }
 
-async fn dry_run(client: &SiteClient, plan: &Plan, me: &Myself) -> i32 {
+async fn dry_run(conn: &Connection, plan: &Plan, guard: &Guard) -> i32 {
     eprintln!("Dry run: looking every user up; nothing will be changed.");
-    match preflight(client, plan, &me.account_id).await {
+    match preflight(&conn.client, plan, guard).await {
         Ok(report) => {
             println!(
                 "exists={} already_gone={} app_accounts={} customer_accounts={} protected={}",
@@ -203,42 +229,43 @@ async fn dry_run(client: &SiteClient, plan: &Plan, me: &Myself) -> i32 {
     }
 }
 
-/// Finds the token, builds the client and checks it with `myself`.
-async fn connect(site: &Site, email: &str, net: &NetArgs) -> Result<(SiteClient, Myself), i32> {
+/// Finds the token (keychain, `OFFBOARD_API_TOKEN`, else a hidden prompt), checks it with
+/// `myself` and reads the site's admins: the session core's connection, as the window makes it.
+async fn connect(site: &Site, email: &str, net: &NetArgs) -> Result<Connection, i32> {
     check_email(email).map_err(|e| bad(&e))?;
     if !(net.timeout.is_finite() && net.timeout > 0.0 && net.timeout <= 600.0) {
         return Err(bad("--timeout must be between 0 and 600 seconds"));
     }
-    let key = VaultKey::new(site.base_url(), email);
-    let found =
-        match tokio::task::spawn_blocking(move || token_from_sources(&OsKeychain, &key)).await {
-            Ok(found) => found.map_err(|e| e.to_string()),
-            Err(e) => Err(e.to_string()),
-        };
-    let token = match found {
-        Ok(Some((token, _))) => token,
-        other => {
-            if let Err(e) = other {
-                eprintln!("offboard: {e}");
-            }
-            let prompted = interactive()
-                .then(|| prompt_token(&format!("{email} on {}", site.authority())))
-                .flatten();
-            prompted.ok_or_else(|| {
-                bad(&format!(
-                    "no API token for {email} on {}: save one with `offboard token set --site {} --email {email}`, or set OFFBOARD_API_TOKEN",
-                    site.authority(),
-                    site.base_url()
-                ))
-            })?
-        }
-    };
     let config = ClientConfig {
         request_timeout: Duration::from_secs_f64(net.timeout),
         ..ClientConfig::default()
     };
-    let client = SiteClient::new(site.clone(), email, token, config).map_err(site_error)?;
-    let me = client.myself().await.map_err(site_error)?;
+    let connector = Connector::new(Arc::new(OsKeychain), config);
+    let email = Connector::email(email).map_err(session_error)?;
+    let what = format!("{email} on {}", site.authority());
+    let prompt = || interactive().then(|| prompt_token(&what)).flatten();
+    let token = connector
+        .token(site, &email, TokenChoice::Stored, prompt)
+        .await
+        .map_err(|e| {
+            // An unreachable keychain is said first, then what to do instead.
+            if let SessionError::Keychain(why) = &e {
+                eprintln!("offboard: {why}");
+            }
+            match e {
+                SessionError::NoToken { .. } | SessionError::Keychain(_) => bad(&format!(
+                    "no API token for {email} on {}: save one with `offboard token set --site {} --email {email}`, or set OFFBOARD_API_TOKEN",
+                    site.authority(),
+                    site.base_url()
+                )),
+                other => session_error(other),
+            }
+        })?;
+    let conn = connector
+        .connect(site, &email, token)
+        .await
+        .map_err(session_error)?;
+    let me = &conn.me;
     let name = if me.display_name.is_empty() {
         &me.account_id
     } else {
@@ -247,9 +274,9 @@ async fn connect(site: &Site, email: &str, net: &NetArgs) -> Result<(SiteClient,
     eprintln!(
         "Signed in to {} as {name} <{}>.",
         site.authority(),
-        me.email_address.as_deref().unwrap_or(email)
+        me.email_address.as_deref().unwrap_or(&email)
     );
-    Ok((client, me))
+    Ok(conn)
 }
 
 fn print_import(roster: &Roster, path: &Path) {
@@ -268,6 +295,16 @@ fn print_import(roster: &Roster, path: &Path) {
     if s.skipped.len() > 20 {
         eprintln!("  … and {} more skipped rows.", s.skipped.len() - 20);
     }
+    eprintln!("{}", s.protection.describe());
+    if !s.protection.has_admin_info() {
+        eprintln!("Warning: {NO_ADMIN_INFO_WARNING}");
+    }
+    if s.unreadable_dates > 0 {
+        eprintln!(
+            "{} users have a last-seen date that could not be read.",
+            s.unreadable_dates
+        );
+    }
 }
 
 fn site_error(e: AtlassianError) -> i32 {
@@ -275,6 +312,13 @@ fn site_error(e: AtlassianError) -> i32 {
     match e {
         AtlassianError::Unauthorized | AtlassianError::Forbidden => EXIT_CREDENTIALS,
         _ => EXIT_BAD_INPUT,
+    }
+}
+
+fn session_error(e: SessionError) -> i32 {
+    match e {
+        SessionError::Atlassian(a) => site_error(a),
+        other => bad(&other.to_string()),
     }
 }
 

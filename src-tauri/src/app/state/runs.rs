@@ -1,0 +1,229 @@
+//! Starting, steering and listing runs: a run or rehearsal starts only on the confirmation of
+//! the current plan, with the site's admins read again just before.
+
+use super::{AppState, RunSink};
+use crate::app::dto::{DecidedDto, RunEvent, RunRowDto, RunStartedDto, RunSummaryDto};
+use crate::app::error::AppError;
+use crate::session::{require_site_admins, Connection, SessionError};
+use crate::sweep::{self, list_runs, Guard, PaceSettings, Run, RunControl, RunOptions};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+impl AppState {
+    /// Starts the run of the current plan, if `phrase` is its phrase; progress goes to `sink`.
+    pub async fn start(
+        &self,
+        plan_id: &str,
+        phrase: &str,
+        pace: PaceSettings,
+        sink: RunSink,
+    ) -> Result<RunStartedDto, AppError> {
+        let pace = pace
+            .validated()
+            .map_err(|e| AppError::new("bad_pace", e).at("pace"))?;
+        self.start_plan(plan_id, phrase, pace, false, sink).await
+    }
+
+    /// Removes the one person of the current rehearsal plan, if `phrase` is its phrase.
+    pub async fn rehearse(
+        &self,
+        plan_id: &str,
+        phrase: &str,
+        sink: RunSink,
+    ) -> Result<RunStartedDto, AppError> {
+        self.start_plan(plan_id, phrase, PaceSettings::default(), true, sink)
+            .await
+            .map_err(|e| {
+                if e.field == Some("confirm") {
+                    e.at("rehearse")
+                } else {
+                    e
+                }
+            })
+    }
+
+    async fn start_plan(
+        &self,
+        plan_id: &str,
+        phrase: &str,
+        pace: PaceSettings,
+        rehearsal: bool,
+        sink: RunSink,
+    ) -> Result<RunStartedDto, AppError> {
+        let prepared = self.current_plan(plan_id, rehearsal)?;
+        prepared.confirm(plan_id, phrase)?;
+        let conn = self.connected()?;
+        self.ensure_idle()?;
+        // The site's admins now, not as they were at Review: a change voids the phrase.
+        let admins = require_site_admins(&conn.client).await?;
+        let guard = prepared.still_holds(&conn, &admins)?;
+        let mut plan = prepared.plan.clone();
+        plan.pace = pace;
+        let _starting = self.starting.lock().unwrap_or_else(|p| p.into_inner());
+        {
+            // Consumed: one typed phrase arms one run; and still the current plan?
+            let mut s = self.session();
+            let slot = if rehearsal {
+                &mut s.rehearsal_plan
+            } else {
+                &mut s.run_plan
+            };
+            if slot.as_ref().is_none_or(|p| p.id != plan_id) {
+                return Err(SessionError::StalePlan.into());
+            }
+            *slot = None;
+        }
+        self.ensure_idle()?;
+        let run = Run::create(&self.runs_dir, plan)?;
+        Ok(self.launch(conn, guard, run, sink))
+    }
+
+    /// Goes on with a run cut short, with the connection checked for its site and email.
+    pub async fn continue_run(
+        &self,
+        run_id: &str,
+        sink: RunSink,
+    ) -> Result<RunStartedDto, AppError> {
+        self.ensure_idle()?;
+        let dir = self.run_dir(run_id)?;
+        let run = Run::open(&dir)?;
+        let conn = self.connected().ok().filter(|c| {
+            c.client.site().base_url() == run.plan.site
+                && c.email.eq_ignore_ascii_case(&run.plan.email)
+        });
+        let Some(conn) = conn else {
+            return Err(AppError::new(
+                "not_connected",
+                format!(
+                    "To resume this run, first connect to {} as {} (step 1).",
+                    run.plan.site, run.plan.email
+                ),
+            )
+            .at("run"));
+        };
+        let admins = require_site_admins(&conn.client).await?;
+        let guard = Guard::new(&conn.me.account_id, &admins);
+        let _starting = self.starting.lock().unwrap_or_else(|p| p.into_inner());
+        self.ensure_idle()?;
+        Ok(self.launch(conn, guard, run, sink))
+    }
+
+    fn ensure_idle(&self) -> Result<(), AppError> {
+        match self.session().active {
+            Some(_) => Err(AppError::busy()),
+            None => Ok(()),
+        }
+    }
+
+    // Spawns the engine; the active slot is cleared when it ends, whatever the ending.
+    fn launch(&self, conn: Connection, guard: Guard, run: Run, sink: RunSink) -> RunStartedDto {
+        let run_id = run.plan.run_id.clone();
+        let control = RunControl::new();
+        let started = RunStartedDto {
+            run_id: run_id.clone(),
+            total: run.plan.rows.len(),
+            site: run.plan.site.clone(),
+            rows: run
+                .plan
+                .rows
+                .iter()
+                .map(|r| RunRowDto {
+                    account_id: r.account_id.clone(),
+                    name: r.name.clone(),
+                    email: r.email.clone(),
+                })
+                .collect(),
+            decided: run.state.decided.values().map(DecidedDto::from).collect(),
+        };
+        self.session().active = Some((run_id.clone(), control.clone()));
+        let session = self.session.clone();
+        let events: sweep::EventSink = {
+            let sink = sink.clone();
+            Arc::new(move |e| sink(RunEvent::from(e)))
+        };
+        let options = RunOptions { guard };
+        tokio::spawn(async move {
+            let result =
+                sweep::execute_verified(Arc::new(conn.client), run, options, control, events).await;
+            {
+                let mut s = session.lock().unwrap_or_else(|p| p.into_inner());
+                if s.active.as_ref().is_some_and(|(id, _)| *id == run_id) {
+                    s.active = None;
+                }
+            }
+            if let Err(e) = result {
+                sink(RunEvent::Error {
+                    message: e.to_string(),
+                });
+            }
+        });
+        started
+    }
+
+    fn control(&self) -> Result<RunControl, AppError> {
+        self.session()
+            .active
+            .as_ref()
+            .map(|(_, c)| c.clone())
+            .ok_or_else(|| AppError::new("no_run", "No run is in progress."))
+    }
+
+    /// Holds new requests of the run in progress.
+    pub fn pause(&self) -> Result<(), AppError> {
+        self.control().map(|c| c.pause())
+    }
+
+    /// Lets the paused run go on.
+    pub fn resume(&self) -> Result<(), AppError> {
+        self.control().map(|c| c.resume())
+    }
+
+    /// Stops the run after the requests in flight.
+    pub fn stop(&self) -> Result<(), AppError> {
+        self.control().map(|c| c.stop())
+    }
+
+    /// The id of the run in progress, if any.
+    pub fn active_run(&self) -> Option<String> {
+        self.session().active.as_ref().map(|(id, _)| id.clone())
+    }
+
+    /// The run history, newest first.
+    pub fn runs(&self) -> Vec<RunSummaryDto> {
+        let active = self.active_run();
+        list_runs(&self.runs_dir)
+            .into_iter()
+            .map(|info| {
+                let is_active = active.as_deref() == Some(info.run_id.as_str());
+                RunSummaryDto::new(info, is_active)
+            })
+            .collect()
+    }
+
+    /// The results file of a run (written when a session of it ends).
+    pub fn results_file(&self, run_id: &str) -> Result<PathBuf, AppError> {
+        let dir = self.run_dir(run_id)?;
+        let path = dir.join(sweep::RESULTS_FILE);
+        if path.is_file() {
+            Ok(path)
+        } else {
+            Err(AppError::new(
+                "no_run",
+                "This run has no results yet: they are written when it finishes or stops.",
+            )
+            .at("run"))
+        }
+    }
+
+    // The page names runs by id only, never by a path of its choosing.
+    fn run_dir(&self, run_id: &str) -> Result<PathBuf, AppError> {
+        let plain = !run_id.is_empty()
+            && run_id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-');
+        if !plain {
+            return Err(AppError::new("no_run", "That is not a run of this computer.").at("run"));
+        }
+        Ok(Run::locate(&self.runs_dir, run_id)?)
+    }
+}

@@ -1,0 +1,85 @@
+//! The session core shared by the command line and the window: connecting (token sources,
+//! email checks, practice sandbox, the live `site-admins` read), building the plan and its typed
+//! phrase, checking the confirmation against the exact plan, and copying results into place.
+//! Written once here so the two front ends cannot drift apart; knows nothing of Tauri.
+
+mod admins;
+mod connect;
+mod plan;
+mod results;
+
+#[cfg(test)]
+mod tests;
+
+pub use admins::{read_site_admins, require_site_admins, SiteAdmins};
+pub use connect::{Connection, Connector, PracticeLogin, TokenChoice};
+pub use plan::{prepare, Prepared, Selection};
+pub use results::copy_into_place;
+
+use crate::atlassian::{AtlassianError, SiteError};
+use crate::vault::VaultError;
+
+/// Why a session step was refused, in words for an admin.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum SessionError {
+    /// The site address cannot be used.
+    #[error(transparent)]
+    Site(#[from] SiteError),
+    /// The site answered badly or not at all.
+    #[error(transparent)]
+    Atlassian(#[from] AtlassianError),
+    /// The email cannot be an Atlassian login.
+    #[error("Enter the email address you sign in to Atlassian with (the API token's owner).")]
+    BadEmail,
+    /// No token from any source.
+    #[error("No API token for {email} on {site}. Enter one (create it on Atlassian's API-token page), save one in the keychain, or set OFFBOARD_API_TOKEN.")]
+    NoToken {
+        /// The site's host.
+        site: String,
+        /// The admin email.
+        email: String,
+    },
+    /// The keychain failed and nothing else had a token.
+    #[error("{0}")]
+    Keychain(String),
+    /// Practice mode reaches the practice site only.
+    #[error("Practice mode connects only to the practice site ({practice}). To work on {asked}, close Offboard and open it normally (without --practice).")]
+    PracticeOnly {
+        /// The practice site's address.
+        practice: String,
+        /// What was asked for.
+        asked: String,
+    },
+    /// No export open, or nothing selected.
+    #[error("{0}")]
+    NothingToPlan(String),
+    /// A selected id is not in the open export.
+    #[error("{0} is not in the export that is open; open it again and re-select.")]
+    NotInExport(String),
+    /// A rehearsal of a person Offboard protects.
+    #[error("{name} is protected ({reason}), so it cannot be rehearsed on. Pick another person.")]
+    ProtectedRehearsal {
+        /// Who.
+        name: String,
+        /// Why.
+        reason: String,
+    },
+    /// The plan the confirmation was typed for is no longer the current one.
+    #[error("The plan changed since the confirmation was typed (another connection, file or selection). Review it again and type the new phrase.")]
+    StalePlan,
+    /// The typed words are not the plan's phrase.
+    #[error("Type exactly '{expected}' to go on. Nothing was removed.")]
+    WrongPhrase {
+        /// The phrase to type.
+        expected: String,
+    },
+    /// The site's admins could not be read before a run.
+    #[error("Could not read your site's site-admins group ({0}), so Offboard cannot be sure who your admins are. Nothing was removed; try again in a moment.")]
+    AdminsUnknown(String),
+}
+
+impl From<VaultError> for SessionError {
+    fn from(e: VaultError) -> Self {
+        SessionError::Keychain(e.to_string())
+    }
+}
