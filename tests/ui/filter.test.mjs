@@ -1,8 +1,8 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { buildRoster } from '../../ui/js/model/roster.js';
-import { emptyFilters, filterRows, narrows, queryWords, domainList, NO_ROLE } from '../../ui/js/model/filter.js';
-import { cast } from './helpers.mjs';
+import { emptyFilters, filterRows, narrows, queryWords, domainList, seenBefore, NO_ROLE } from '../../ui/js/model/filter.js';
+import { cast, users } from './helpers.mjs';
 
 const roster = buildRoster(cast());
 const ids = (rows) => [...rows].map((i) => roster.id[i]);
@@ -44,10 +44,30 @@ test('role filter: a named role, or no role at all', () => {
   assert.deepEqual(run({ role: NO_ROLE }), ['u1', 'u2', 'u3', '712020:830c71c2-cdcc-4929-af45-e678309d6b79']);
 });
 
-test('last seen before a date keeps never-seen (null) rows and excludes that day itself', () => {
+test('last seen before a date keeps never-seen rows and excludes that day itself', () => {
   assert.deepEqual(run({ lastSeenBefore: '2024-01-01' }), ['a1', 'u1', 'u2']);
   assert.deepEqual(run({ lastSeenBefore: '2024-01-02' }), ['a1', 'u1', 'u2', '712020:830c71c2-cdcc-4929-af45-e678309d6b79']);
   assert.deepEqual(run({ lastSeenBefore: '1990-01-01' }), ['u1'], 'only the never-seen row');
+});
+
+test('"seen before" matches a dated row before the day and a "never" row, never an "unreadable" one', () => {
+  const r = buildRoster(users([
+    { id: 'old', lastSeen: '2021-03-04' },
+    { id: 'new', lastSeen: '2025-03-04' },
+    { id: 'never', lastSeen: 'never' },
+    { id: 'unreadable', lastSeen: 'unreadable' },
+    { id: 'missing', lastSeen: null },
+  ]));
+  const before = (day) => [...filterRows(r, { ...emptyFilters(), lastSeenBefore: day })].map((i) => r.id[i]);
+  assert.deepEqual(before('2024-01-01'), ['old', 'never']);
+  assert.deepEqual(before('1900-01-01'), ['never'], 'only "never" counts as seen before any day');
+  assert.deepEqual(before('9999-12-31'), ['old', 'new', 'never'], 'an unreadable or missing date never matches');
+  assert.deepEqual(before(''), ['old', 'new', 'never', 'unreadable', 'missing'], 'no day: no filter');
+  assert.equal(seenBefore('unreadable', '9999-12-31'), false);
+  assert.equal(seenBefore('Never', '2024-01-01'), false, 'exactly "never", nothing looser');
+  assert.equal(seenBefore('3 Jan 2020', '2024-01-01'), false, 'not an ISO date');
+  assert.equal(seenBefore('2023-12-31T23:00:00Z', '2024-01-01'), true);
+  assert.equal(seenBefore('2024-01-01', '2024-01-01'), false);
 });
 
 test('domain filter is case-insensitive, takes @ and lists, includes subdomains only', () => {

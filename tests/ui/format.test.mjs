@@ -42,7 +42,9 @@ test('pace, dates and percentages', () => {
   assert.equal(formatRate(2.25), '2.3/s');
   assert.equal(formatRate(null), '–');
   assert.equal(formatDay('2024-01-03'), '3 Jan 2024');
-  assert.equal(formatDay(null), 'Never');
+  assert.equal(formatDay('never'), 'Never');
+  assert.equal(formatDay('unreadable'), 'Unreadable');
+  assert.equal(formatDay(null), '', 'no value at all is not "never"');
   assert.equal(percent(0, 0), 0);
   assert.equal(percent(999, 1000), 99); // not "100 %" until every row is decided
   assert.equal(percent(1000, 1000), 100);

@@ -2,7 +2,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import {
   newRun, applyEvent, bufferedRun, controls, throttled, failedIds, leftCount, summaryWords, historyWords,
-  findResumable, countersWords, zeroCounters,
+  findResumable, countersWords, zeroCounters, verifiedWords, rehearsalVerdict,
 } from '../../ui/js/model/run.js';
 
 const started = (n = 3, decided = []) => ({
@@ -126,4 +126,58 @@ test('history lines and the resume offer', () => {
   assert.equal(findResumable([{ ...crashed, active: true }]), null);
   assert.match(historyWords(runs[0]), /acme\.atlassian\.net · 312 users · completed — 300 removed$/);
   assert.match(historyWords(runs[2]), /cut short/);
+});
+
+test('the verified event after "finished" is folded: counts, and the rows still on the site', () => {
+  const run = newRun(started(4));
+  applyEvent(run, row(0, 'removed'));
+  applyEvent(run, row(1, 'removed'));
+  applyEvent(run, row(2, 'already_gone'));
+  applyEvent(run, row(3, 'failed'));
+  applyEvent(run, { type: 'finished', status: 'completed', counters: { ...zeroCounters(), removed: 2, alreadyGone: 1, failed: 1 }, message: '' });
+  assert.equal(run.verified, null, 'nothing verified before the event');
+  const change = applyEvent(run, { type: 'verified', gone: 2, stillPresent: ['id1', 'not-in-run'], notChecked: 0, message: 'Looked up 3 accounts again.' });
+  assert.deepEqual(change, { what: 'verified', rows: [1] });
+  assert.deepEqual(run.verified, { gone: 2, stillPresent: ['id1', 'not-in-run'], notChecked: 0, message: 'Looked up 3 accounts again.' });
+  assert.deepEqual([...run.stillPresent], [0, 1, 0, 0]);
+  assert.equal(run.state, 'finished', 'verification does not reopen the run');
+  assert.equal(run.counters.removed, 2, 'nor change its counters');
+  assert.equal(verifiedWords(run.verified), 'Verified gone: 2, still on the site: 2');
+});
+
+test('verified words add "not checked" only when some were not', () => {
+  assert.equal(verifiedWords({ gone: 1200, stillPresent: [], notChecked: 0, message: '' }), 'Verified gone: 1,200, still on the site: 0');
+  assert.equal(verifiedWords({ gone: 5, stillPresent: ['a'], notChecked: 3, message: '' }), 'Verified gone: 5, still on the site: 1, not checked: 3');
+});
+
+test('a verified event with missing fields reads as nothing verified', () => {
+  const run = newRun(started(2));
+  applyEvent(run, { type: 'verified' });
+  assert.deepEqual(run.verified, { gone: 0, stillPresent: [], notChecked: 0, message: '' });
+  assert.deepEqual([...run.stillPresent], [0, 0]);
+});
+
+test('a second verified event replaces the first', () => {
+  const run = newRun(started(3));
+  applyEvent(run, { type: 'verified', gone: 1, stillPresent: ['id0', 'id2'], notChecked: 0, message: '' });
+  applyEvent(run, { type: 'verified', gone: 2, stillPresent: ['id2'], notChecked: 0, message: '' });
+  assert.deepEqual([...run.stillPresent], [0, 0, 1]);
+});
+
+test('verified events before RunStarted are kept like the others', () => {
+  const buf = bufferedRun(() => {}, () => 0);
+  buf.onEvent({ type: 'finished', status: 'completed', counters: { ...zeroCounters(), removed: 1 }, message: '' });
+  buf.onEvent({ type: 'verified', gone: 0, stillPresent: ['id0'], notChecked: 0, message: '' });
+  const run = buf.attach(started(1));
+  assert.equal(run.stillPresent[0], 1);
+  assert.equal(run.verified.stillPresent.length, 1);
+});
+
+test('the rehearsal\'s verdict: gone, still present, or not checked', () => {
+  assert.equal(rehearsalVerdict({ type: 'verified', gone: 1, stillPresent: [], notChecked: 0 }, 'x'), 'gone');
+  assert.equal(rehearsalVerdict({ type: 'verified', gone: 0, stillPresent: ['x'], notChecked: 0 }, 'x'), 'still_present');
+  assert.equal(rehearsalVerdict({ type: 'verified', gone: 0, stillPresent: [], notChecked: 1 }, 'x'), 'not_checked');
+  assert.equal(rehearsalVerdict({ type: 'verified', gone: 0, stillPresent: [], notChecked: 0 }, 'x'), 'not_checked', 'a failed removal is not looked up');
+  assert.equal(rehearsalVerdict({ type: 'verified', gone: 1, stillPresent: ['other-spelling'], notChecked: 0 }, 'x'), 'still_present',
+    'anyone still present in a one-row run is the rehearsed person: never call it gone');
 });

@@ -37,3 +37,12 @@ test('select all, invert and counts over 100,000 users keep locked rows out', ()
   assert.equal(list.countText(), `${(N - admins - 1).toLocaleString('en-US')} of 100,000 selected`);
   assert.equal(list.selectedIds().length, list.count);
 });
+
+test('"seen before" over 100,000 users: dated rows before the day and "never", no "unreadable"', () => {
+  const list = new UserList(users, null);
+  list.setFilters({ lastSeenBefore: '2022-06-01' });
+  const expected = users.lastSeen.filter((s) => s === 'never' || (s !== 'unreadable' && s < '2022-06-01')).length;
+  assert.equal(list.visible.length, expected);
+  assert.ok(users.lastSeen.includes('unreadable'));
+  for (const i of list.visible) assert.notEqual(users.lastSeen[i], 'unreadable');
+});

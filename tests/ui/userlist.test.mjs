@@ -1,7 +1,8 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { UserList } from '../../ui/js/model/userlist.js';
-import { cast, ME } from './helpers.mjs';
+import { ADMIN_WHY, cast, ME } from './helpers.mjs';
+import { SELF_REASON } from '../../ui/js/model/roster.js';
 
 const at = (list, id) => list.roster.indexById.get(id);
 const selected = (list) => list.selectedIds();
@@ -118,11 +119,87 @@ test('connecting as someone in the file unticks and locks that row', () => {
   const list = new UserList(cast(), null);
   list.selectAll();
   assert.ok(selected(list).includes('u1'));
-  list.setSelf('u1');
+  list.setConnection('u1', []);
   assert.equal(list.isSelected(at(list, 'u1')), false);
   assert.equal(list.lockKind(at(list, 'u1')), 'self');
+  assert.equal(list.lockReason(at(list, 'u1')), SELF_REASON);
   assert.equal(list.count, 3);
-  assert.equal(list.lockKind(at(list, ME)), 'admin', 'the earlier "you" is an admin row again');
+  assert.equal(list.lockKind(at(list, ME)), 'admin', 'the file still says this one is an admin');
+});
+
+test('a connection after the import locks the live site-admins and unticks them', () => {
+  const list = new UserList(cast(), null);
+  list.selectAll(); // u1, u2, u3, eve
+  const v = list.version;
+  list.setConnection(ME, ['u2', 'u3']);
+  assert.deepEqual(selected(list), ['u1', '712020:830c71c2-cdcc-4929-af45-e678309d6b79']);
+  assert.equal(list.lockKind(at(list, 'u2')), 'admin');
+  assert.equal(list.lockReason(at(list, 'u2')), "in your site's site-admins group");
+  assert.equal(list.selectable(at(list, 'u2')), false);
+  assert.ok(list.version > v, 'the plan is stale');
+  assert.equal(list.countText(), '2 of 6 selected');
+});
+
+test('a connection before the import locks the same rows', () => {
+  const early = new UserList(cast(), ME, ['u2']);
+  const late = new UserList(cast(), null);
+  late.setConnection(ME, ['u2']);
+  assert.deepEqual([...early.roster.locked], [...late.roster.locked]);
+  early.selectAll();
+  assert.deepEqual(selected(early), ['u1', 'u3', '712020:830c71c2-cdcc-4929-af45-e678309d6b79']);
+});
+
+test('a new connection moves the live-admin locks: rows it leaves are free, unlocks start over', () => {
+  const list = new UserList(cast(), ME, ['u2']);
+  const u2 = at(list, 'u2');
+  assert.equal(list.unlock(u2), true);
+  list.set(u2, true);
+  assert.deepEqual(list.unlockedIds(), ['u2']);
+  list.setConnection(ME, ['u3']);
+  assert.equal(list.lockKind(u2), '', 'u2 is no longer in the group');
+  assert.equal(list.unlocked[u2], 0);
+  assert.equal(list.isSelected(u2), true, 'still ticked: it may be');
+  assert.deepEqual(list.unlockedIds(), []);
+  assert.equal(list.lockKind(at(list, 'u3')), 'admin');
+  // Back to the first site: u2 is locked again, its earlier unlock forgotten.
+  list.setConnection(ME, ['u2']);
+  assert.equal(list.isSelected(u2), false);
+  assert.equal(list.selectable(u2), false);
+});
+
+test('an unlocked file admin found in the live group on a new connection is locked again', () => {
+  const list = new UserList(cast(), ME, []);
+  const a = at(list, 'a1');
+  list.unlock(a);
+  list.set(a, true);
+  list.setConnection(ME, ['a1']);
+  assert.equal(list.isSelected(a), false);
+  assert.equal(list.unlocked[a], 0);
+  assert.equal(list.lockReason(a), ADMIN_WHY);
+});
+
+test('the same connection again changes nothing', () => {
+  const list = new UserList(cast(), ME, ['u2']);
+  const a = at(list, 'a1');
+  list.unlock(a);
+  list.set(a, true);
+  const v = list.version;
+  assert.equal(list.setConnection(ME, ['u2']), 0);
+  assert.equal(list.isSelected(a), true);
+  assert.equal(list.version, v);
+});
+
+test('unlocking and locking again move the version (the plan names unlocked rows)', () => {
+  const list = new UserList(cast(), ME);
+  const a = at(list, 'a1');
+  const v0 = list.version;
+  list.unlock(a);
+  assert.ok(list.version > v0);
+  const v1 = list.version;
+  assert.equal(list.unlock(a), false, 'already unlocked');
+  assert.equal(list.version, v1);
+  list.relock(a);
+  assert.ok(list.version > v1);
 });
 
 test('the version moves with every change of the selection', () => {

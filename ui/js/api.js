@@ -47,11 +47,15 @@ export const tokenSaved = ({ site, email }) => call('token_saved', { site, email
 export const openTokenPage = () => call('open_token_page');
 export const chooseExport = () => call('choose_export');
 export const importExport = (path) => call('import_export', { path });
-export const preflight = (selection, unlocked) => call('preflight', { selection, unlocked });
-export const rehearse = (accountId, unlocked, onEvent) =>
-  call('rehearse', { accountId, unlocked, onEvent: channel(onEvent) });
-export const startRun = (selection, unlocked, pace, onEvent) =>
-  call('start_run', { selection, unlocked, pace, onEvent: channel(onEvent) });
+// Plans and their phrases are Rust's: the page sends the selection and the per-row unlocks and
+// shows the `Plan` that comes back; a run or rehearsal names that plan and the typed phrase.
+export const preparePlan = (selection, unlocked) => call('prepare_plan', { selection, unlocked });
+export const prepareRehearsal = (accountId, unlocked) => call('prepare_rehearsal', { accountId, unlocked });
+export const preflight = (planId) => call('preflight', { planId });
+export const rehearse = ({ planId, phrase, onEvent }) =>
+  call('rehearse', { planId, phrase, onEvent: channel(onEvent) });
+export const startRun = ({ planId, phrase, pace, onEvent }) =>
+  call('start_run', { planId, phrase, pace, onEvent: channel(onEvent) });
 export const pauseRun = () => call('pause_run');
 export const resumeRun = () => call('resume_run');
 export const stopRun = () => call('stop_run');

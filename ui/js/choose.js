@@ -18,8 +18,11 @@ export function initChoose(app) {
 
   // Starts an import: the mark covers the file pick, the read in Rust and the first paint.
   async function importWith(button, load) {
+    if (button?.disabled) return;
     setError(errorEl, null);
     performance.mark('import:start');
+    // Any import voids Rust's plans, and with them the page's.
+    app.voidPlans();
     const run = async () => {
       try {
         const imp = await load();
@@ -36,7 +39,8 @@ export function initChoose(app) {
     performance.mark('import:received');
     const { users, ...rest } = imp;
     app.importInfo = rest;
-    app.list = new UserList(users, app.connection?.accountId ?? null);
+    app.list = new UserList(users, app.connection?.accountId ?? null, app.connection?.siteAdmins?.ids ?? []);
+    app.voidPlans(); // a new list: whatever was planned was for another
     showSummary(rest);
     fillFilters();
     search.value = '';
@@ -63,9 +67,20 @@ export function initChoose(app) {
     const s = info.summary;
     const el = $('#import-summary');
     el.textContent = `${info.fileName}: ${plural(s.users, 'user')} from ${plural(s.rowsRead, 'row')}` +
-      (s.duplicatesMerged ? `, ${formatCount(s.duplicatesMerged)} duplicate rows merged` : '') + '.';
+      (s.duplicatesMerged ? `, ${formatCount(s.duplicatesMerged)} duplicate rows merged` : '') + '.' +
+      (s.unreadableDates > 0
+        ? ` ${plural(s.unreadableDates, 'last-seen date')} could not be read: those people never match “Seen before”.`
+        : '');
     el.title = `Read as ${s.encoding}, ${s.delimiter}-separated; account ids from the “${s.keyColumn}” column.\n${info.path}`;
     el.hidden = false;
+    // Which protective information the file carries, and a warning above the table when it
+    // carries no admin information at all (only the live site-admins group protects then).
+    const protection = $('#import-protection');
+    protection.textContent = s.protection?.words ?? '';
+    protection.hidden = !protection.textContent;
+    const warning = $('#admin-warning');
+    warning.textContent = s.adminWarning ?? '';
+    warning.hidden = !s.adminWarning;
     const box = $('#import-skipped-box');
     box.hidden = s.skipped.length === 0;
     $('#import-skipped-title').textContent = `${plural(s.skipped.length, 'row')} skipped: why`;

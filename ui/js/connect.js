@@ -11,6 +11,7 @@ export function initConnect(app) {
   const remember = $('#remember');
   const check = $('#check-connection');
   const whoami = $('#whoami');
+  const adminsNote = $('#site-admins-note');
   const slots = { site: $('#site-error'), email: $('#email-error'), token: $('#token-error') };
   const general = $('#connect-error');
   let saved = [];
@@ -36,6 +37,9 @@ export function initConnect(app) {
   $('#connect-form').addEventListener('submit', async (e) => {
     e.preventDefault();
     clearErrors();
+    if (check.disabled) return;
+    // Any attempt, good or not, voids Rust's plans: the page's go with them.
+    app.voidPlans();
     await busy(check, async () => {
       try {
         const conn = await api.connect({
@@ -52,8 +56,10 @@ export function initConnect(app) {
         whoami.textContent = `Connected to ${conn.host} as ${conn.displayName} (${conn.email}).` +
           (conn.tokenSaved ? ' The token is saved on this computer.' : '');
         whoami.hidden = false;
+        showSiteAdmins(conn.siteAdmins);
         if (conn.warning) setError(general, { message: conn.warning });
-        app.list?.setSelf(conn.accountId);
+        // Moves the "you" lock and the live site-admins locks in an export already open.
+        app.list?.setConnection(conn.accountId, conn.siteAdmins?.ids ?? []);
         await loadSaved();
         app.refresh();
         if (afterConnect) {
@@ -67,6 +73,13 @@ export function initConnect(app) {
     });
     refresh();
   });
+
+  // One sentence from Rust on the site's site-admins group; a warning when it could not be read.
+  function showSiteAdmins(sa) {
+    adminsNote.textContent = sa?.note ?? '';
+    adminsNote.hidden = !adminsNote.textContent;
+    adminsNote.classList.toggle('warning', sa?.checked === false);
+  }
 
   $('#connect-next').addEventListener('click', () => app.go('choose'));
   $('#token-page-link').addEventListener('click', async () => {

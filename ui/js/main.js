@@ -15,6 +15,11 @@ const app = {
   connection: null, // Connection of the last good check
   list: null, // UserList of the imported export
   importInfo: null, // Import without its users
+  // Rust's plans, each tagged with the `key` of the state it was prepared for (review.js).
+  // Voided (null) by any connect attempt, any import, any change of the selection or unlocks.
+  plan: null, // Plan for the run
+  rehearsalPlan: null, // Plan of one row for the rehearsal (with its accountId)
+  planEpoch: 0, // bumped by each connect attempt and import: Rust voids its plans then
   run: null, // the run shown in the Run step (model/run.js)
   history: [], // [RunSummary]
   pendingSelect: null, // account ids to select once an export is open (retry of a run without it)
@@ -32,6 +37,17 @@ const app = {
       runStarted: !!this.run,
       runFinished: this.run?.state === 'finished',
     };
+  },
+
+  /** The state a plan is prepared for: connections and imports so far, and the selection. */
+  planKey() {
+    return this.list ? `${this.planEpoch}:${this.list.version}` : '';
+  },
+
+  /** A connect attempt or an import: Rust voids its plans, so the page voids its own. */
+  voidPlans() {
+    this.planEpoch++;
+    this.steps.review?.sync();
   },
 
   /** Redraws the rail and the gates that depend on the shared state. */

@@ -1,49 +1,207 @@
-// Step 3, Review: the plan in words, the dry run, the one-user rehearsal, the pace, and the
-// typed phrase that arms the run.
+// Step 3, Review: Rust's plan in words, the dry run, the one-user rehearsal with its own typed
+// phrase, the pace, and the typed phrase that arms the run.
+//
+// Plans and phrases are Rust's (docs/window-contract.md). Whenever this step is drawn for a new
+// state (the selection or an unlock changed, a connect was tried, an export was opened) the page
+// voids its plan and asks `prepare_plan` for a new one, then `prepare_rehearsal` for the user
+// in the picker; it shows their words and phrases, and sends back the plan's id with what the
+// admin typed. Each plan is tagged with `app.planKey()` of the state it was prepared for, so an
+// answer that comes back after the state moved on is never used.
 
 import * as api from './api.js';
 import { $, busy, h, setError } from './dom.js';
+import { errorSlot } from './model/flow.js';
 import { formatCount, formatDuration, plural } from './model/format.js';
-import { confirmPhrase, phraseMatches, planDurationSecs, planWords, preflightWords, readPace } from './model/plan.js';
-import { OUTCOME_LABELS, bufferedRun } from './model/run.js';
+import { NO_SELECTION_WORDS, armed, needsNewPlan, planDurationSecs, preflightWords, readPace } from './model/plan.js';
+import { OUTCOME_LABELS, VERDICT_WORDS, bufferedRun, rehearsalVerdict } from './model/run.js';
 
 const REHEARSE_CHOICES = 200; // the picker lists this many of the selected users
 const PREFLIGHT_LISTED = 50; // rows listed by name under the dry-run counts
+const DRY_KEYS = ['exists', 'alreadyGone', 'appAccounts', 'customerAccounts', 'protected'];
+const retryable = (err) => err?.kind === 'busy' || err?.kind === 'stale_plan';
 
 export function initReview(app) {
   const confirmText = $('#confirm-text');
+  const confirmHint = $('#confirm-hint');
   const startBtn = $('#start-run');
+  const dryBtn = $('#dry-run');
   const dryResult = $('#dry-run-result');
-  const rehearseResult = $('#rehearse-result');
   const rehearseUser = $('#rehearse-user');
+  const rehearseConfirm = $('#rehearse-confirm');
+  const rehearseHint = $('#rehearse-hint');
+  const rehearseBtn = $('#rehearse');
+  const rehearseResult = $('#rehearse-result');
+  const rehearseError = $('#rehearse-error');
   const errorEl = $('#review-error');
-  let seenVersion = -1; // selection version the page was drawn for
+  const paceError = $('#pace-error');
+  // Where an error goes: next to the control its `field` names, else the step's own slot.
+  const slots = { confirm: errorEl, rehearse: rehearseError, pace: paceError };
+
+  let seenKey = null; // app.planKey() the plans on the page belong to
+  let planTicket = 0; // moves on every void and prepare: answers to older requests are dropped
+  let rehearsalTicket = 0;
+  let preparing = false;
+  let pendingPlan = null; // the prepare in flight (the dry run may wait for it)
+  let preparingRehearsal = false;
+  let failedKey = null; // a prepare for this key failed: not asked again until the step is entered
+  let failedRehearsalKey = null;
   let rehearsing = false;
+  let rehearsalSeq = 0; // the rehearsal the result box speaks for
 
   const count = () => app.list?.count ?? 0;
   const running = () => !!app.run && app.run.state !== 'finished';
+  const isBusy = (button) => button.getAttribute('aria-busy') === 'true';
+  const rehearsalKey = () => `${app.planKey()}|${rehearseUser.value}`;
+  const currentPlan = () => (app.plan && app.plan.key === app.planKey() ? app.plan : null);
+  const currentRehearsal = () =>
+    (app.rehearsalPlan && app.rehearsalPlan.key === rehearsalKey() ? app.rehearsalPlan : null);
+  // Plans are asked for only when one could be used: a run or rehearsal going on waits.
+  const canPrepare = () => !!app.list && !!app.connection && count() > 0 && !running() && !rehearsing;
 
-  // Draws what depends on the selection; a changed selection voids the typed phrase and the
-  // dry run, which described another set of users.
-  function drawPlan() {
-    const list = app.list;
-    if (!list || !app.connection) return;
-    const n = count();
-    $('#plan-words').textContent = planWords(n, app.connection.host);
-    if (list.version !== seenVersion) {
-      seenVersion = list.version;
-      confirmText.value = '';
-      dryResult.hidden = true;
-      dryResult.replaceChildren();
-      for (const k of ['exists', 'alreadyGone', 'appAccounts', 'customerAccounts', 'protected']) delete dryResult.dataset[k];
-      fillRehearsePicker();
-    }
-    $('#confirm-hint').textContent = confirmPhrase(n);
-    const pace = readPace($('#pace-rate').value, $('#pace-in-flight').value).pace;
-    const secs = pace && planDurationSecs(n, pace.maxRate);
-    $('#plan-time').textContent = secs ? `At up to ${pace.maxRate} per second this takes at least ${formatDuration(secs)}.` : '';
-    startBtn.textContent = n ? `Remove ${plural(n, 'user')}` : 'Start removing';
+  /** Voids the page's plans once the state they were prepared for is gone (any step). */
+  function sync() {
+    const key = app.planKey();
+    if (key === seenKey) return;
+    seenKey = key;
+    voidPlan();
+    if (app.list) fillRehearsePicker();
+    drawWords();
     gate();
+  }
+
+  // The run plan and all that hung on it: the typed phrase, the dry run, and the rehearsal's
+  // plan and phrase (a new run plan is always followed by a new rehearsal plan).
+  function voidPlan() {
+    app.plan = null;
+    planTicket++;
+    preparing = false;
+    pendingPlan = null;
+    confirmText.value = '';
+    clearDryRun();
+    voidRehearsal();
+  }
+
+  function voidRehearsal() {
+    app.rehearsalPlan = null;
+    rehearsalTicket++;
+    preparingRehearsal = false;
+    rehearseConfirm.value = '';
+    rehearseHint.textContent = '…';
+  }
+
+  function clearDryRun() {
+    dryResult.hidden = true;
+    dryResult.replaceChildren();
+    for (const k of DRY_KEYS) delete dryResult.dataset[k];
+  }
+
+  /** Asks Rust for the plan of the current selection, then for the rehearsal's. */
+  function prepare() {
+    pendingPlan = prepareNow();
+    return pendingPlan;
+  }
+
+  async function prepareNow() {
+    const list = app.list;
+    const key = app.planKey();
+    const t = ++planTicket;
+    preparing = true;
+    setError(errorEl, null);
+    drawWords();
+    gate();
+    try {
+      const plan = await api.preparePlan(list.selectedIds(), list.unlockedIds());
+      if (t !== planTicket) return;
+      app.plan = { ...plan, key };
+      failedKey = null;
+    } catch (err) {
+      if (t !== planTicket) return;
+      // "busy" (a run still finishing) or "stale_plan" (a connect or import while Rust read
+      // the admins): the next redraw asks again. Anything else waits for the step's next entry.
+      if (!retryable(err)) failedKey = key;
+      setError(errorSlot(err, slots, errorEl), err);
+    } finally {
+      if (t === planTicket) preparing = false;
+    }
+    drawWords();
+    gate();
+    prepareRehearsal();
+  }
+
+  /** Throws the plan away and asks for a new one (Rust voided it, or the words differed). */
+  function replan() {
+    voidPlan();
+    drawWords();
+    gate();
+    if (canPrepare()) prepare();
+  }
+
+  /** Asks Rust for the rehearsal plan of the user in the picker. */
+  async function prepareRehearsal() {
+    const list = app.list;
+    const id = rehearseUser.value;
+    const i = id ? list?.roster.indexById.get(id) : undefined;
+    const t = ++rehearsalTicket;
+    app.rehearsalPlan = null;
+    rehearseHint.textContent = '…';
+    preparingRehearsal = false;
+    setError(rehearseError, null);
+    if (i === undefined || !canPrepare()) {
+      gate();
+      return;
+    }
+    const key = rehearsalKey();
+    preparingRehearsal = true;
+    gate();
+    try {
+      const plan = await api.prepareRehearsal(id, list.unlocked[i] === 1);
+      if (t !== rehearsalTicket) return;
+      app.rehearsalPlan = { ...plan, key, accountId: id };
+      rehearseHint.textContent = plan.phrase;
+      failedRehearsalKey = null;
+    } catch (err) {
+      if (t !== rehearsalTicket) return;
+      if (!retryable(err)) failedRehearsalKey = key;
+      // "protected" (the person is protected) and the rest belong next to the rehearsal.
+      setError(rehearseError, err);
+    } finally {
+      if (t === rehearsalTicket) preparingRehearsal = false;
+    }
+    gate();
+  }
+
+  // Draws the step; asks for whichever plan is missing and may be asked for now.
+  function drawPlan() {
+    sync();
+    if (app.list && app.connection && canPrepare()) {
+      if (!currentPlan()) {
+        if (!preparing && failedKey !== seenKey) prepare();
+      } else if (!currentRehearsal() && !preparingRehearsal && failedRehearsalKey !== rehearsalKey()) {
+        prepareRehearsal();
+      }
+    }
+    drawWords();
+    gate();
+  }
+
+  function drawWords() {
+    const plan = currentPlan();
+    const words = plan ? plan.words
+      : !app.list || count() === 0 ? NO_SELECTION_WORDS
+      : running() ? 'A run is going on. The plan is prepared again once it ends.'
+      : rehearsing ? 'The plan is prepared again once the rehearsal ends.'
+      : failedKey === seenKey && !preparing ? 'The plan could not be prepared.'
+      : 'Preparing the plan…';
+    $('#plan-words').textContent = words;
+    const protection = $('#plan-protection');
+    protection.textContent = plan?.protectionWords ?? '';
+    protection.hidden = !protection.textContent;
+    confirmHint.textContent = plan ? plan.phrase : '…';
+    const n = plan && Number.isFinite(plan.toRemove) ? plan.toRemove : null;
+    const pace = readPace($('#pace-rate').value, $('#pace-in-flight').value).pace;
+    const secs = n && pace ? planDurationSecs(n, pace.maxRate) : null;
+    $('#plan-time').textContent = secs ? `At up to ${pace.maxRate} per second this takes at least ${formatDuration(secs)}.` : '';
+    startBtn.textContent = n != null ? `Remove ${plural(n, 'user')}` : 'Start removing';
   }
 
   function fillRehearsePicker() {
@@ -54,43 +212,61 @@ export function initReview(app) {
     rehearseUser.replaceChildren(...rows.map((i) =>
       h('option', { value: r.id[i], text: `${r.name[i] || '(no name)'} — ${r.email[i] || r.id[i]}` })));
     if (rows.some((i) => r.id[i] === keep)) rehearseUser.value = keep;
-    if (list.count > REHEARSE_CHOICES) {
-      rehearseUser.title = `The first ${REHEARSE_CHOICES} of ${formatCount(list.count)} selected users`;
-    }
+    rehearseUser.title = list.count > REHEARSE_CHOICES
+      ? `The first ${REHEARSE_CHOICES} of ${formatCount(list.count)} selected users` : '';
   }
 
-  // The start button arms only on the exact phrase, with no run or rehearsal going.
+  // Each button arms only on its own plan, current, and the exact phrase Rust gave for it;
+  // never while a run or the rehearsal is going on.
   function gate() {
-    const ok = phraseMatches(confirmText.value, count()) && !running() && !rehearsing && !!app.connection;
-    startBtn.disabled = !ok;
-    $('#rehearse').disabled = rehearsing || running() || !rehearseUser.value;
-    $('#dry-run').disabled = count() === 0;
+    const going = running() || rehearsing;
+    startBtn.disabled = going || isBusy(startBtn) || !app.connection
+      || !armed(currentPlan(), app.planKey(), confirmText.value);
+    rehearseBtn.disabled = going || !armed(currentRehearsal(), rehearsalKey(), rehearseConfirm.value);
+    // The dry run may be asked for while the plan is still being prepared: it waits for it.
+    dryBtn.disabled = isBusy(dryBtn) || (!currentPlan() && !preparing);
   }
 
-  confirmText.addEventListener('input', gate);
-  // Enter never starts a run: only the button does.
-  confirmText.addEventListener('keydown', (e) => {
-    if (e.key === 'Enter') e.preventDefault();
-  });
+  for (const input of [confirmText, rehearseConfirm]) {
+    input.addEventListener('input', gate);
+    // Enter never starts anything: only the buttons do.
+    input.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter') e.preventDefault();
+    });
+  }
   for (const id of ['#pace-rate', '#pace-in-flight']) {
     $(id).addEventListener('input', () => {
-      setError($('#pace-error'), null);
-      drawPlan();
+      setError(paceError, null);
+      drawWords();
     });
   }
 
-  $('#dry-run').addEventListener('click', (e) => busy(e.currentTarget, async () => {
+  dryBtn.addEventListener('click', () => busy(dryBtn, async () => {
     setError(errorEl, null);
+    clearDryRun();
     dryResult.hidden = false;
     dryResult.textContent = 'Looking up every selected account…';
+    let plan = currentPlan();
+    if (!plan && preparing) {
+      await pendingPlan;
+      plan = currentPlan();
+    }
+    if (!plan) {
+      clearDryRun();
+      return;
+    }
+    const t = planTicket;
     try {
-      const p = await api.preflight(app.list.selectedIds(), app.list.unlockedIds());
+      const p = await api.preflight(plan.planId);
+      if (t !== planTicket || currentPlan() !== plan) return; // the plan was voided meanwhile
       showPreflight(p);
     } catch (err) {
-      dryResult.hidden = true;
-      setError(errorEl, err);
+      if (t !== planTicket) return;
+      clearDryRun();
+      if (needsNewPlan(err)) replan();
+      setError(errorSlot(err, slots, errorEl), err);
     }
-  }));
+  }).then(gate));
 
   function showPreflight(p) {
     Object.assign(dryResult.dataset, {
@@ -114,8 +290,8 @@ export function initReview(app) {
     leaveOut?.addEventListener('click', () => {
       let n = 0;
       for (const x of odd) if (app.list.deselectId(x.accountId)) n++;
+      // The selection changed: the plan and this dry run are void, a new plan is prepared.
       app.refresh();
-      drawPlan(); // the selection changed: the dry run no longer describes it
       dryResult.hidden = false;
       dryResult.textContent = `Left out ${plural(n, 'account')}. Run the dry run again to check the rest.`;
     });
@@ -126,31 +302,48 @@ export function initReview(app) {
     ].filter(Boolean));
   }
 
-  rehearseUser.addEventListener('change', gate);
-  $('#rehearse').addEventListener('click', async () => {
-    const id = rehearseUser.value;
-    const i = app.list.roster.indexById.get(id);
-    if (i === undefined) return;
-    setError(errorEl, null);
+  // Picking another user voids the rehearsal's plan and phrase and asks for the new one.
+  rehearseUser.addEventListener('change', () => {
+    voidRehearsal();
+    failedRehearsalKey = null;
+    prepareRehearsal();
+  });
+
+  rehearseBtn.addEventListener('click', async () => {
+    const plan = currentRehearsal();
+    if (rehearsing || running() || !armed(plan, rehearsalKey(), rehearseConfirm.value)) return;
+    const id = plan.accountId;
+    const roster = app.list.roster;
+    const i = roster.indexById.get(id);
+    const phrase = rehearseConfirm.value.trim();
+    setError(rehearseError, null);
     rehearsing = true;
-    gate();
+    const seq = ++rehearsalSeq;
     rehearseResult.hidden = false;
     delete rehearseResult.dataset.outcome;
-    rehearseResult.textContent = `Removing ${app.list.roster.name[i] || id}…`;
-    const buffer = bufferedRun((run, ev) => onRehearsalEvent(ev, i));
+    delete rehearseResult.dataset.verified;
+    rehearseResult.textContent = `Removing ${roster.name[i] || id}…`;
+    drawWords();
+    gate();
+    const buffer = bufferedRun((run, ev) => {
+      if (seq === rehearsalSeq) onRehearsalEvent(ev, roster.name[i] || id, id);
+    });
     try {
-      buffer.attach(await api.rehearse(id, app.list.unlocked[i] === 1, buffer.onEvent));
+      const started = await api.rehearse({ planId: plan.planId, phrase, onEvent: buffer.onEvent });
+      // Used once: a later rehearsal gets a plan and phrase of its own (asked for at its end).
+      if (app.rehearsalPlan === plan) voidRehearsal();
+      buffer.attach(started);
     } catch (err) {
-      rehearseResult.hidden = true;
-      setError(errorEl, err);
       rehearsing = false;
-      gate();
+      rehearseResult.hidden = true;
+      // Rust voided the plan or the words differ: ask for a new one (the redraw does).
+      if (needsNewPlan(err) && app.rehearsalPlan === plan) voidRehearsal();
+      app.refresh();
+      setError(rehearseError, err); // protected, stale_plan, phrase, admins_unknown…
     }
   });
 
-  function onRehearsalEvent(ev, i) {
-    const r = app.list.roster;
-    const name = r.name[i] || r.id[i];
+  function onRehearsalEvent(ev, name, id) {
     if (ev.type === 'row') {
       rehearseResult.dataset.outcome = ev.outcome;
       const status = ev.httpStatus ? ` (HTTP ${ev.httpStatus})` : '';
@@ -158,7 +351,7 @@ export function initReview(app) {
       app.steps.choose.markOutcome(ev.accountId, ev.outcome, ev.message);
       // Already done: the rest of the plan must not ask for it again.
       if (ev.outcome === 'removed' || ev.outcome === 'already_gone') {
-        if (app.list.deselectId(ev.accountId)) {
+        if (app.list?.deselectId(ev.accountId)) {
           rehearseResult.append(' ', h('span', { class: 'hint', text: 'Taken out of the rest of the plan.' }));
         }
       }
@@ -168,39 +361,66 @@ export function initReview(app) {
         rehearseResult.dataset.outcome = ev.status;
         rehearseResult.textContent = ev.message || 'The rehearsal ended without removing anyone.';
       }
-      app.refresh();
       app.steps.history.load();
+    } else if (ev.type === 'error') {
+      // The rehearsal could not go on (its journal); no "finished" follows.
+      rehearsing = false;
+      if (!rehearseResult.dataset.outcome) rehearseResult.dataset.outcome = 'error';
+      rehearseResult.append(' ', h('span', { class: 'hint', text: ev.message ?? '' }));
+      app.steps.history.load();
+    } else if (ev.type === 'verified') {
+      // After "finished": the site looked up again for the one person.
+      const verdict = rehearsalVerdict(ev, id);
+      rehearseResult.dataset.verified = verdict;
+      const words = [VERDICT_WORDS[verdict], ev.message].filter(Boolean).join(' ');
+      rehearseResult.append(' ', h('span', { class: `verdict ${verdict}`, text: words }));
     }
-    drawPlan();
+    app.refresh(); // counts, the selection it changed, and the plans to prepare again
   }
 
   startBtn.addEventListener('click', () => busy(startBtn, async () => {
     setError(errorEl, null);
-    setError($('#pace-error'), null);
-    const n = count();
-    if (!phraseMatches(confirmText.value, n)) return;
+    setError(paceError, null);
+    const plan = currentPlan();
+    if (running() || rehearsing || !armed(plan, app.planKey(), confirmText.value)) return;
     const read = readPace($('#pace-rate').value, $('#pace-in-flight').value);
     if (read.error) {
       $('#advanced').open = true;
-      setError($('#pace-error'), { message: read.error });
+      setError(paceError, { message: read.error });
       $(`#${read.field}`).focus();
       return;
     }
     try {
-      await app.steps.run.start(app.list.selectedIds(), app.list.unlockedIds(), read.pace);
-      confirmText.value = '';
+      // What the admin typed, trimmed: Rust checks it against the plan's phrase.
+      await app.steps.run.start({ planId: plan.planId, phrase: confirmText.value.trim(), pace: read.pace });
+      // Used: the next run (e.g. the failed rows again) gets a plan of its own.
+      voidPlan();
     } catch (err) {
-      if (err.field === 'pace') {
+      if (needsNewPlan(err)) {
+        replan();
+        setError(errorEl, err);
+        confirmText.focus();
+      } else if (err.field === 'pace') {
         $('#advanced').open = true;
-        setError($('#pace-error'), err);
-      } else setError(errorEl, err);
+        setError(paceError, err);
+      } else setError(errorSlot(err, slots, errorEl), err);
     }
-  }).then(gate));
+  }).then(() => {
+    drawWords();
+    gate();
+  }));
 
   return {
+    sync,
     refresh() {
+      sync();
       if (app.step === 'review') drawPlan();
     },
-    enter: drawPlan,
+    enter() {
+      // Entering the step asks again for a plan that could not be prepared before.
+      failedKey = null;
+      failedRehearsalKey = null;
+      drawPlan();
+    },
   };
 }

@@ -6,9 +6,12 @@ import { $, busy, h, setError, setText } from './dom.js';
 import { VirtualTable } from './vtable.js';
 import { formatCount, formatCountdown, formatEta, formatRate, percent, plural } from './model/format.js';
 import { OUTCOMES } from './model/roster.js';
-import { OUTCOME_LABELS, bufferedRun, controls, failedIds, leftCount, summaryWords, throttled } from './model/run.js';
+import {
+  OUTCOME_LABELS, bufferedRun, controls, failedIds, leftCount, summaryWords, throttled, verifiedWords,
+} from './model/run.js';
 
 const ROW_HEIGHT = 32;
+const STILL_PRESENT_WORDS = 'Still on the site when checked again after the run.';
 
 export function initRun(app) {
   const errorEl = $('#run-error');
@@ -30,13 +33,18 @@ export function initRun(app) {
       const outcome = OUTCOMES[run.outcome[v]];
       el.dataset.id = row.accountId;
       el.dataset.outcome = outcome || 'pending';
+      // Reported removed or already gone, yet found on the site when looked up again.
+      const still = run.stillPresent[v] === 1;
+      if (still) el.dataset.verified = 'still_present';
+      else delete el.dataset.verified;
       const [name, email, out, http, message] = el.cells;
       setText(name, row.name || row.accountId);
       setText(email, row.email);
       setText(out, outcome ? OUTCOME_LABELS[outcome] : '…');
       setText(http, run.httpStatus[v]);
-      setText(message, run.message[v]);
-      message.title = run.message[v];
+      const words = still ? `${STILL_PRESENT_WORDS} ${run.message[v] ?? ''}`.trim() : run.message[v];
+      setText(message, words);
+      message.title = words;
     },
   });
 
@@ -56,6 +64,11 @@ export function initRun(app) {
     if (change.what === 'state') {
       drawState();
       if (run.state === 'finished') finished(run);
+    }
+    if (change.what === 'verified') {
+      drawVerified(run);
+      table.schedule();
+      app.refresh(); // the run is wholly over: the Review step may plan again
     }
     if (!dirty) {
       dirty = true;
@@ -83,6 +96,7 @@ export function initRun(app) {
     }
     $('#run-summary').hidden = true;
     $('#export-path').textContent = '';
+    drawVerified(run);
     follow = true;
     table.setCount(run.rows.length);
     drawAll();
@@ -161,7 +175,25 @@ export function initRun(app) {
     $('#run-summary-words').textContent = summaryWords(run);
     $('#retry-failed').hidden = run.counters.failed === 0;
     $('#run-summary').hidden = false;
+    drawVerified(run);
     app.steps.history.load();
+  }
+
+  // The look-up after the run: how many are verified gone, and who is still on the site.
+  function drawVerified(run) {
+    const el = $('#run-verified');
+    const v = run?.verified;
+    el.hidden = !v;
+    if (!v) {
+      el.replaceChildren();
+      for (const k of ['gone', 'stillPresent', 'notChecked']) delete el.dataset[k];
+      return;
+    }
+    Object.assign(el.dataset, { gone: v.gone, stillPresent: v.stillPresent.length, notChecked: v.notChecked });
+    el.classList.toggle('warning', v.stillPresent.length > 0);
+    el.replaceChildren(verifiedWords(v), v.message ? h('span', { class: 'hint', text: ` ${v.message}` }) : '');
+    // Arrives after "finished": the summary it belongs to is up by then.
+    if (run.state === 'finished') $('#run-summary').hidden = false;
   }
 
   const control = (fn) => (e) => busy(e.currentTarget, async () => {
@@ -202,7 +234,8 @@ export function initRun(app) {
   });
 
   return {
-    start: (selection, unlocked, pace) => begin((onEvent) => api.startRun(selection, unlocked, pace, onEvent)),
+    /** Starts Rust's plan `planId` with the phrase the admin typed (Rust checks it). */
+    start: ({ planId, phrase, pace }) => begin((onEvent) => api.startRun({ planId, phrase, pace, onEvent })),
     continueRun: (runId) => begin((onEvent) => api.continueRun(runId, onEvent)),
     refresh() {},
     enter() {

@@ -1,5 +1,5 @@
 // The Choose step's grid of users: one recycled row element per screen line, drawn from the
-// UserList model. Ticking, Space, and the two-step unlock of org-admin rows happen here.
+// UserList model. Ticking, Space, and the two-step unlock of admin rows happen here.
 
 import { h, setText } from './dom.js';
 import { VirtualTable } from './vtable.js';
@@ -9,6 +9,7 @@ import { formatDay } from './model/format.js';
 
 const ROW_HEIGHT = 32; // px; matches .vt-row height in style.css
 const CONFIRM_MS = 6000; // how long "Really unlock?" waits for the second click
+const UNREADABLE_TITLE = 'The export’s last-seen date for this person could not be read, so “Seen before” never matches them.';
 
 export function initUsersTable(root, { getList, onChange }) {
   let pendingUnlock = -1; // roster row waiting for its confirming click
@@ -20,6 +21,7 @@ export function initUsersTable(root, { getList, onChange }) {
       check,
       name: h('span', { class: 'name' }),
       you: h('span', { class: 'badge you', text: 'You' }),
+      why: h('span', { class: 'sr-only' }), // the lock's reason, for screen readers
       email: h('div', { role: 'gridcell', class: 'c-email' }),
       status: h('div', { role: 'gridcell', class: 'c-status' }),
       role: h('span', { class: 'role' }),
@@ -31,7 +33,7 @@ export function initUsersTable(root, { getList, onChange }) {
     };
     const el = h('div', {},
       h('label', { role: 'gridcell', class: 'c-check' }, check),
-      h('div', { role: 'gridcell', class: 'c-name' }, cells.name, cells.you),
+      h('div', { role: 'gridcell', class: 'c-name' }, cells.name, cells.you, cells.why),
       cells.email, cells.status,
       h('div', { role: 'gridcell', class: 'c-role' }, cells.role, cells.unlock),
       cells.seen, cells.products, cells.groups, cells.outcome);
@@ -47,8 +49,11 @@ export function initUsersTable(root, { getList, onChange }) {
     el.rosterIndex = i;
     el.dataset.id = r.id[i];
     const lock = list.lockKind(i);
+    const reason = lock ? list.lockReason(i) : '';
     if (lock) el.dataset.locked = lock;
     else delete el.dataset.locked;
+    if (el.title !== reason) el.title = reason;
+    setText(c.why, reason ? ` (protected: ${reason})` : '');
     const unlocked = lock === 'admin' && list.unlocked[i] === 1;
     if (unlocked) el.dataset.unlocked = 'true';
     else delete el.dataset.unlocked;
@@ -58,7 +63,7 @@ export function initUsersTable(root, { getList, onChange }) {
     c.check.disabled = !list.selectable(i);
     c.check.setAttribute('aria-label', `Select ${r.name[i] || r.email[i] || r.id[i]}`);
     setText(c.name, r.name[i] || '(no name)');
-    c.name.title = r.id[i];
+    c.name.title = reason ? `${r.id[i]}\n${reason}` : r.id[i];
     c.you.hidden = lock !== 'self';
     setText(c.email, r.email[i]);
     setText(c.status, r.status[i]);
@@ -70,10 +75,15 @@ export function initUsersTable(root, { getList, onChange }) {
       const cls = unlocked ? 'relock' : confirming ? 'unlock confirming' : 'unlock';
       if (c.unlock.className !== cls) c.unlock.className = cls;
       setText(c.unlock, unlocked ? 'Lock' : confirming ? 'Really unlock?' : 'Unlock');
+      const who = r.name[i] || r.email[i] || r.id[i];
       c.unlock.setAttribute('aria-label', unlocked
-        ? `Lock ${r.name[i]} again` : confirming ? `Really unlock ${r.name[i]}, an org admin?` : `Unlock ${r.name[i]}`);
+        ? `Lock ${who} again` : confirming ? `Really unlock ${who}? Protected: ${reason}` : `Unlock ${who}, protected: ${reason}`);
     }
-    setText(c.seen, formatDay(r.lastSeen[i]));
+    const seen = r.lastSeen[i];
+    setText(c.seen, formatDay(seen));
+    const seenTitle = seen === 'unreadable' ? UNREADABLE_TITLE : '';
+    if (c.seen.title !== seenTitle) c.seen.title = seenTitle;
+    c.seen.classList.toggle('unreadable', seen === 'unreadable');
     const products = (r.products[i] ?? []).join(', ');
     setText(c.products, products);
     c.products.title = products;

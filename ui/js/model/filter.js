@@ -28,6 +28,19 @@ function domainMatches(domain, wanted) {
   return false;
 }
 
+const ISO_DAY = /^\d{4}-\d{2}-\d{2}/;
+
+/**
+ * Does a row's last-seen value (`Import.users.lastSeen[i]`) count as seen before `day`?
+ * "never" does: those are the accounts to clear first. A date does when it is earlier (ISO
+ * "YYYY-MM-DD", so string order is date order). "unreadable", or anything else the page cannot
+ * read as a date, never does: an unknown date must not put someone on the list.
+ */
+export function seenBefore(seen, day) {
+  if (seen === 'never') return true;
+  return typeof seen === 'string' && ISO_DAY.test(seen) && seen.slice(0, 10) < day;
+}
+
 /** Builds the row predicate for `f`, or null when nothing filters (every row passes). */
 export function compile(roster, f) {
   const words = queryWords(f.query ?? '');
@@ -48,12 +61,7 @@ export function compile(roster, f) {
   if (f.product) checks.push((i) => (roster.products[i] ?? []).includes(f.product));
   if (f.lastSeenBefore) {
     const d = f.lastSeenBefore;
-    // Never seen (null) counts as seen before any date: those are the accounts to clear first.
-    // Dates are ISO "YYYY-MM-DD", so string order is date order.
-    checks.push((i) => {
-      const seen = roster.lastSeen[i];
-      return seen == null || seen.slice(0, 10) < d;
-    });
+    checks.push((i) => seenBefore(roster.lastSeen[i], d));
   }
   const domains = domainList(f.domain ?? '');
   if (domains.length) checks.push((i) => domainMatches(roster.domain[i], domains));

@@ -57,9 +57,14 @@ export function formatRate(perSec) {
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
-/** "2024-01-03" → "3 Jan 2024" (as the export writes dates); null → "Never". */
+/**
+ * A last-seen value for the table: "2024-01-03" → "3 Jan 2024" (as the export writes dates),
+ * "never" → "Never", "unreadable" → "Unreadable"; nothing → "".
+ */
 export function formatDay(iso) {
-  if (!iso) return 'Never';
+  if (iso === 'never') return 'Never';
+  if (iso === 'unreadable') return 'Unreadable';
+  if (!iso) return '';
   const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso);
   if (!m) return iso;
   return `${Number(m[3])} ${MONTHS[Number(m[2]) - 1] ?? m[2]} ${m[1]}`;

@@ -1,22 +1,32 @@
-// The Review step's words and gates: what will happen, the phrase that arms the run, the pace.
+// The Review step's gates and words around Rust's plans. Plans and their phrases are Rust's
+// (`prepare_plan`, `prepare_rehearsal`): the page only shows them and checks what was typed.
 
 import { formatCount, plural } from './format.js';
 
-/** The plan in words, e.g. "Remove 312 users from acme.atlassian.net. …". */
-export function planWords(count, host) {
-  if (count === 0) return `No users are selected. Go back to Choose users and tick the ones to remove.`;
-  return `Remove ${plural(count, 'user')} from ${host}. ` +
-    `This removes their access to the site; their Atlassian accounts are not deleted.`;
+/** What the plan line says while there is nothing to plan. */
+export const NO_SELECTION_WORDS = 'No users are selected. Go back to Choose users and tick the ones to remove.';
+
+/**
+ * Does the typed text arm a plan whose phrase is `phrase` (from Rust)? Exact match after
+ * trimming the ends of what was typed, as Rust checks it; nothing else is forgiven, and there is
+ * nothing to match without a phrase.
+ */
+export function phraseMatches(typed, phrase) {
+  return typeof phrase === 'string' && phrase !== '' && typeof typed === 'string' && typed.trim() === phrase;
 }
 
-/** The phrase the admin types to arm the run: plain digits so it is easy to type. */
-export function confirmPhrase(count) {
-  return `remove ${count}`;
+/**
+ * Is `plan` (a Rust `Plan` the page tagged with the `key` of the state it was prepared for)
+ * still the current one, and does `typed` match its phrase? Both gates, the run's and the
+ * rehearsal's.
+ */
+export function armed(plan, key, typed) {
+  return !!plan && plan.key === key && phraseMatches(typed, plan.phrase);
 }
 
-/** Exact match after trimming the ends; nothing else is forgiven. */
-export function phraseMatches(typed, count) {
-  return count > 0 && typeof typed === 'string' && typed.trim() === confirmPhrase(count);
+/** Errors after which the page's plan is no use: Rust voided it, or the words differ. */
+export function needsNewPlan(err) {
+  return err?.kind === 'stale_plan' || err?.kind === 'phrase';
 }
 
 export const PACE_LIMITS = {

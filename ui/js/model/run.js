@@ -50,6 +50,8 @@ export function newRun(started) {
     throttleUntil: 0,
     throttleReason: '',
     lastRetry: null,
+    verified: null, // { gone, stillPresent: [accountId], notChecked, message } once looked up again
+    stillPresent: new Uint8Array(rows.length), // 1: reported gone, yet still on the site
   };
   for (const d of started.decided ?? []) recordRow(run, d);
   return run;
@@ -73,7 +75,8 @@ function recordRow(run, ev) {
 
 /**
  * Folds one event into the run. `now` is the clock in ms (injected for tests).
- * Returns what the view must redraw: "row" (with `index`), "counts", "state", "throttle", or null.
+ * Returns what the view must redraw: "row" (with `index`), "counts", "state", "throttle",
+ * "verified" (with `rows`, the indices found still on the site), or null.
  */
 export function applyEvent(run, ev, now = Date.now()) {
   switch (ev?.type) {
@@ -124,6 +127,21 @@ export function applyEvent(run, ev, now = Date.now()) {
       run.throttleUntil = 0;
       run.etaSecs = null;
       return { what: 'state' };
+    case 'verified': {
+      // After "finished": the rows reported removed or already gone, looked up again.
+      const still = Array.isArray(ev.stillPresent) ? ev.stillPresent.slice() : [];
+      run.verified = { gone: count(ev.gone), stillPresent: still, notChecked: count(ev.notChecked), message: ev.message ?? '' };
+      run.stillPresent.fill(0);
+      const rows = [];
+      for (const id of still) {
+        const i = run.indexById.get(id);
+        if (i !== undefined) {
+          run.stillPresent[i] = 1;
+          rows.push(i);
+        }
+      }
+      return { what: 'verified', rows };
+    }
     default:
       return null;
   }
@@ -152,6 +170,33 @@ export function bufferedRun(onApplied, now = () => Date.now()) {
     },
   };
 }
+
+const count = (n) => (Number.isFinite(n) && n > 0 ? n : 0);
+
+/** The verification line: "Verified gone: N, still on the site: M" (+ not checked when > 0). */
+export function verifiedWords(v) {
+  const words = `Verified gone: ${formatCount(v.gone)}, still on the site: ${formatCount(v.stillPresent.length)}`;
+  return v.notChecked > 0 ? `${words}, not checked: ${formatCount(v.notChecked)}` : words;
+}
+
+/**
+ * A rehearsal's one row after its "verified" event: "still_present" when the site still has
+ * the person, "gone" when the look-up found them gone, else "not_checked" (nothing was looked
+ * up, e.g. the removal failed or the look-up itself did not answer).
+ */
+export function rehearsalVerdict(ev, accountId) {
+  const still = Array.isArray(ev?.stillPresent) ? ev.stillPresent : [];
+  if (still.includes(accountId) || still.length > 0) return 'still_present';
+  if (count(ev?.gone) > 0) return 'gone';
+  return 'not_checked';
+}
+
+/** The rehearsal's verdict in words. */
+export const VERDICT_WORDS = {
+  gone: 'Checked again: gone from the site.',
+  still_present: 'Checked again: still on the site, although the removal was reported.',
+  not_checked: 'Not checked again.',
+};
 
 /** Rows still to decide. */
 export function leftCount(run) {

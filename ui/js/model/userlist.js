@@ -3,17 +3,23 @@
 //
 // Safety rules live here so they are tested, not drawn:
 // - your own row is never selectable and cannot be unlocked;
-// - org-admin rows start locked; only `unlock(i)` on that one row makes them selectable;
+// - admin rows (the file's admin signals, or the live site-admins group of the connection) start
+//   locked; only `unlock(i)` on that one row makes them selectable;
+// - a new connection moves the self and live-admin locks: a row whose protection changes loses
+//   its unlock and, if it may no longer be ticked, its tick;
 // - select all / invert act on the visible (filtered) rows and skip every locked row.
 
-import { LOCK_ADMIN, LOCK_NONE, LOCK_SELF, buildRoster, setSelf } from './roster.js';
+import { LOCK_ADMIN, LOCK_NONE, LOCK_SELF, buildRoster, lockReason, setLocks } from './roster.js';
 import { emptyFilters, filterRows, narrows } from './filter.js';
 import { formatCount } from './format.js';
 
 export class UserList {
-  /** @param users `Import.users` (columnar) @param selfId the connected admin's account id */
-  constructor(users, selfId = null) {
-    this.roster = buildRoster(users, selfId);
+  /**
+   * @param users `Import.users` (columnar) @param selfId the connected admin's account id
+   * @param liveAdminIds the connection's site-admins group (`Connection.siteAdmins.ids`)
+   */
+  constructor(users, selfId = null, liveAdminIds = []) {
+    this.roster = buildRoster(users, selfId, liveAdminIds);
     const n = this.roster.n;
     this.selected = new Uint8Array(n);
     this.unlocked = new Uint8Array(n);
@@ -21,7 +27,7 @@ export class UserList {
     this.filters = emptyFilters();
     this.visible = filterRows(this.roster, this.filters);
     this.visibleSelected = 0; // selected rows among the visible ones
-    this.version = 0; // bumped on every change of the selection, so the plan knows it is stale
+    this.version = 0; // bumped on every change of the selection or of an unlock: the plan is stale
   }
 
   get size() {
@@ -49,6 +55,11 @@ export class UserList {
   lockKind(i) {
     const lock = this.roster.locked[i];
     return lock === LOCK_SELF ? 'self' : lock === LOCK_ADMIN ? 'admin' : '';
+  }
+
+  /** Why the row is protected, in words ("" when it is not). */
+  lockReason(i) {
+    return lockReason(this.roster, i);
   }
 
   isSelected(i) {
@@ -147,10 +158,11 @@ export class UserList {
     return false;
   }
 
-  /** Unlocks an org-admin row (after the page's confirm step). Your own row never unlocks. */
+  /** Unlocks an admin row (after the page's confirm step). Your own row never unlocks. */
   unlock(i) {
-    if (this.roster.locked[i] !== LOCK_ADMIN) return false;
+    if (this.roster.locked[i] !== LOCK_ADMIN || this.unlocked[i]) return false;
     this.unlocked[i] = 1;
+    this.version++;
     return true;
   }
 
@@ -159,18 +171,31 @@ export class UserList {
     if (this.roster.locked[i] !== LOCK_ADMIN || !this.unlocked[i]) return false;
     this.#set(i, false, this.#isVisible(i));
     this.unlocked[i] = 0;
+    this.version++;
     return true;
   }
 
-  /** A new connection: move the "you" lock, and untick the row if it is you now. */
-  setSelf(accountId) {
-    const prev = this.roster.selfIndex;
-    const i = setSelf(this.roster, accountId);
-    if (i >= 0) {
-      if (this.isSelected(i)) this.#set(i, false, this.#isVisible(i));
+  /**
+   * A new connection (or the first one, after the import): moves the "you" lock to `selfId` and
+   * the live-admin locks to `liveAdminIds`. A row whose protection changed starts over: its
+   * unlock is dropped and, if it can no longer be ticked, it is unticked. Returns how many
+   * rows changed protection.
+   */
+  setConnection(selfId, liveAdminIds = []) {
+    const r = this.roster;
+    // Kind of lock and whether the live group names the row: either changing resets the row.
+    const before = new Uint8Array(r.n);
+    for (let i = 0; i < r.n; i++) before[i] = r.locked[i] * 2 + r.liveAdmin[i];
+    setLocks(r, selfId, liveAdminIds);
+    let changed = 0;
+    for (let i = 0; i < r.n; i++) {
+      if (r.locked[i] * 2 + r.liveAdmin[i] === before[i]) continue;
+      changed++;
       this.unlocked[i] = 0;
+      if (this.isSelected(i) && !this.selectable(i)) this.#set(i, false, this.#isVisible(i));
     }
-    if (prev >= 0 && prev !== i && this.roster.locked[prev] === LOCK_ADMIN) this.unlocked[prev] = 0;
+    if (changed) this.version++;
+    return changed;
   }
 
   /** Account ids of the selected rows, in file order. */
