@@ -33,7 +33,13 @@ async fn a_clean_run_removes_every_removable_user_once() {
     let removable = setup.removable();
     let s = summary(&out);
     assert_eq!(s["removed"], removable.len() as u64);
-    assert_eq!(s["skipped"], 1, "the caller");
+    let admins = &setup.config.site_admins;
+    assert!(admins.contains(&setup.config.caller_account_id));
+    assert_eq!(
+        s["skipped"],
+        admins.len() as u64,
+        "the caller and the site's live admins"
+    );
     assert_eq!(s["failed"] + s["not_attempted"], 0);
     for id in &removable {
         assert!(!setup.site.exists(id), "{id} still on the site");
@@ -55,7 +61,7 @@ async fn a_clean_run_removes_every_removable_user_once() {
     for (id, outcome, status, _) in &rows {
         let expected = if removable.contains(id) {
             ("removed", "204")
-        } else if id == &setup.config.caller_account_id {
+        } else if admins.contains(id) {
             ("skipped", "")
         } else {
             ("cannot_remove", "400")
@@ -92,7 +98,9 @@ async fn a_dry_run_sends_no_delete() {
     );
     let (stdout, _) = texts(&out);
     let exists = setup.removable().len() - customers;
-    let expected = format!("exists={exists} already_gone=0 app_accounts={apps} customer_accounts={customers} protected=1");
+    // Protected: the caller and the other members of the site's live site-admins group.
+    let protected = setup.config.site_admins.len();
+    let expected = format!("exists={exists} already_gone=0 app_accounts={apps} customer_accounts={customers} protected={protected}");
     assert!(stdout.contains(&expected), "{stdout}");
     assert!(!setup.journal_dir().exists(), "a dry run creates no run");
 }

@@ -239,3 +239,74 @@ fn duplicate_entries_are_reported_and_forget_clears_them_all() {
     assert!(!store.has(&key).unwrap());
     assert!(store.load(&key).unwrap().is_none());
 }
+
+/// Practice mode is a sandbox: with the real keychain handed to it, it still neither reads,
+/// writes nor deletes a single entry (DESIGN.md §5).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn practice_mode_never_touches_the_real_keychain() {
+    use offboard::app::state::PracticeMode;
+    use offboard::app::AppState;
+    use offboard::practice::{PracticeConfig, PracticeSite};
+    use std::sync::Arc;
+
+    let store = keychain();
+    let config = PracticeConfig::generated(20, 3);
+    let site = PracticeSite::start(config.clone()).await.unwrap();
+    let practice_key = VaultKey::new(&site.url(), &config.admin_email);
+    let elsewhere = unique_key("real-site");
+    let _cleanup = Cleanup(vec![practice_key.clone(), elsewhere.clone()]);
+    // Entries a real admin could have: one for this very address (a decoy that would break the
+    // connection if it were read), and one for a real site.
+    store
+        .save(&practice_key, &ApiToken::new("decoy-from-the-keychain"))
+        .unwrap();
+    store
+        .save(&elsewhere, &ApiToken::new("real-site-token"))
+        .unwrap();
+
+    let data = tempfile::tempdir().unwrap();
+    let url = site.url();
+    let mode = PracticeMode {
+        email: config.admin_email.clone(),
+        token: ApiToken::new(config.admin_token.clone()),
+        sample_export: data.path().join("sample.csv"),
+        site,
+    };
+    let state = AppState::new(data.path(), Arc::new(OsKeychain::new()), Some(mode));
+
+    assert!(!state.token_saved(&url, &config.admin_email).await.unwrap());
+    let err = state
+        .connect(elsewhere.site(), elsewhere.email(), None, true)
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind, "practice_only");
+    // No token typed: the practice token is used, never the keychain's decoy.
+    state
+        .connect(&url, &config.admin_email, None, true)
+        .await
+        .unwrap();
+    state
+        .connect(
+            &url,
+            &config.admin_email,
+            Some("typed-but-wrong".into()),
+            true,
+        )
+        .await
+        .unwrap_err();
+    state
+        .forget_connection(&url, &config.admin_email)
+        .await
+        .unwrap();
+
+    let after = OsKeychain::new();
+    assert_eq!(
+        after.load(&practice_key).unwrap().unwrap().expose(),
+        "decoy-from-the-keychain",
+        "practice mode changed or deleted a keychain entry"
+    );
+    assert_eq!(
+        after.load(&elsewhere).unwrap().unwrap().expose(),
+        "real-site-token"
+    );
+}

@@ -30,7 +30,11 @@ struct Window {
 impl Window {
     /// The app wired by `build_app` with its real context, and a practice site seeded from `csv`.
     fn open(csv: &str) -> Window {
-        let config = PracticeConfig::from_csv(&fixture(csv)).unwrap();
+        Window::open_with(PracticeConfig::from_csv(&fixture(csv)).unwrap())
+    }
+
+    /// The same, on a practice site started from `config`.
+    fn open_with(config: PracticeConfig) -> Window {
         let site = tauri::async_runtime::block_on(PracticeSite::start(config.clone())).unwrap();
         let data = tempfile::tempdir().unwrap();
         let store = Arc::new(MemoryStore::new());
@@ -80,6 +84,36 @@ impl Window {
     fn import(&self, name: &str) -> Value {
         self.call("import_export", json!({"path": fixture(name)}))
             .unwrap()
+    }
+
+    /// Asks Rust for the plan of `selection` (the Review step's `prepare_plan`).
+    fn plan(&self, selection: &[String], unlocked: &[String]) -> Result<Value, Value> {
+        self.call(
+            "prepare_plan",
+            json!({"selection": selection, "unlocked": unlocked}),
+        )
+    }
+
+    /// Starts `plan` with `phrase` at a fast pace.
+    fn start(&self, plan: &Value, phrase: &str) -> Result<Value, Value> {
+        self.call(
+            "start_run",
+            json!({"planId": plan["planId"], "phrase": phrase,
+                   "pace": {"maxRate": 50.0, "maxInFlight": 8}, "onEvent": channel()}),
+        )
+    }
+
+    /// Prepares and confirms a rehearsal of `id`.
+    fn rehearse(&self, id: &str, unlocked: bool) -> Result<Value, Value> {
+        let plan = self.call(
+            "prepare_rehearsal",
+            json!({"accountId": id, "unlocked": unlocked}),
+        )?;
+        assert_eq!(plan["phrase"], "remove 1");
+        self.call(
+            "rehearse",
+            json!({"planId": plan["planId"], "phrase": "remove 1", "onEvent": channel()}),
+        )
     }
 
     /// Polls the history until no run is active (bounded).
@@ -215,27 +249,20 @@ fn import_gives_columns_and_the_skipped_rows_with_their_lines() {
 #[test]
 fn nothing_runs_before_a_connection_and_an_import() {
     let w = Window::open(MESSY);
-    let pace = json!({"maxRate": 20.0, "maxInFlight": 8});
-    let err = w
-        .call(
-            "start_run",
-            json!({"selection": [CALLER], "unlocked": [], "pace": pace, "onEvent": channel()}),
-        )
-        .unwrap_err();
+    let err = w.plan(&[CALLER.into()], &[]).unwrap_err();
     assert_eq!(err["kind"], "not_connected");
     w.connect(&w.config.admin_token, false).unwrap();
-    let err = w
-        .call("preflight", json!({"selection": [CALLER], "unlocked": []}))
-        .unwrap_err();
+    let err = w.plan(&[CALLER.into()], &[]).unwrap_err();
     assert_eq!(err["kind"], "no_roster");
     for cmd in ["pause_run", "resume_run", "stop_run"] {
         assert_eq!(w.call(cmd, json!({})).unwrap_err()["kind"], "no_run");
     }
-    w.import(MESSY);
+    let import = w.import(MESSY);
+    let plan = w.plan(&ids(&import), &[]).unwrap();
     let err = w
         .call(
             "start_run",
-            json!({"selection": [CALLER], "unlocked": [],
+            json!({"planId": plan["planId"], "phrase": plan["phrase"],
                    "pace": {"maxRate": 500.0, "maxInFlight": 8}, "onEvent": channel()}),
         )
         .unwrap_err();
@@ -266,12 +293,11 @@ fn dry_run_rehearsal_and_run_protect_the_caller_and_locked_admins() {
     let unlocked = admins[0].clone();
     let locked = admins[1].clone();
 
+    let plan = w.plan(&all, std::slice::from_ref(&unlocked)).unwrap();
     let dry = w
-        .call(
-            "preflight",
-            json!({"selection": all, "unlocked": [unlocked]}),
-        )
+        .call("preflight", json!({"planId": plan["planId"]}))
         .unwrap();
+    assert_eq!(dry["planId"], plan["planId"]);
     assert!(dry["protected"].as_u64().unwrap() >= 2);
     assert!(
         w.site.record().iter().all(|r| r.method != "DELETE"),
@@ -284,32 +310,22 @@ fn dry_run_rehearsal_and_run_protect_the_caller_and_locked_admins() {
         .find(|id| *id != CALLER && !admins.contains(id) && !id.starts_with("557058:"))
         .unwrap()
         .clone();
-    let started = w
-        .call(
-            "rehearse",
-            json!({"accountId": victim, "unlocked": false, "onEvent": channel()}),
-        )
-        .unwrap();
+    let started = w.rehearse(&victim, false).unwrap();
     assert_eq!(started["total"], 1);
     w.wait_idle();
     assert_eq!(w.site.deletes_of(&victim), 1);
     assert!(!w.site.exists(&victim));
 
-    let rest: Vec<&String> = all.iter().filter(|id| **id != victim).collect();
-    let started = w
-        .call(
-            "start_run",
-            json!({"selection": rest, "unlocked": [unlocked, CALLER],
-                   "pace": {"maxRate": 50.0, "maxInFlight": 8}, "onEvent": channel()}),
-        )
-        .unwrap();
+    let rest: Vec<String> = all.iter().filter(|id| **id != victim).cloned().collect();
+    let plan = w.plan(&rest, &[unlocked.clone(), CALLER.into()]).unwrap();
+    let phrase = plan["phrase"].as_str().unwrap().to_owned();
+    let started = w.start(&plan, &phrase).unwrap();
     let run_id = started["runId"].as_str().unwrap().to_owned();
-    let busy = w
-        .call(
-            "rehearse",
-            json!({"accountId": victim, "unlocked": false, "onEvent": channel()}),
-        )
-        .unwrap_err();
+    let other = all
+        .iter()
+        .find(|id| **id != victim && !admins.contains(id) && **id != CALLER)
+        .unwrap();
+    let busy = w.rehearse(other, false).unwrap_err();
     assert_eq!(busy["kind"], "busy");
     let runs = w.wait_idle();
     assert_eq!(runs.len(), 2);
@@ -367,13 +383,8 @@ fn a_cut_short_run_resumes_only_on_its_own_connection() {
     let all = ids(&import);
     // The site allows one removal, then asks for a wait: the stop lands while rows are left.
     w.site.set_rate(Some(0.01));
-    let started = w
-        .call(
-            "start_run",
-            json!({"selection": all, "unlocked": [],
-                   "pace": {"maxRate": 50.0, "maxInFlight": 8}, "onEvent": channel()}),
-        )
-        .unwrap();
+    let plan = w.plan(&all, &[]).unwrap();
+    let started = w.start(&plan, plan["phrase"].as_str().unwrap()).unwrap();
     let run_id = started["runId"].as_str().unwrap().to_owned();
     w.call("stop_run", json!({})).unwrap();
     let runs = w.wait_idle();
@@ -382,7 +393,8 @@ fn a_cut_short_run_resumes_only_on_its_own_connection() {
 
     // Another window of the app with no connection may not resume it.
     let other = AppState::new(w.data.path(), Arc::new(MemoryStore::new()), None);
-    let err = other.continue_run(&run_id, Arc::new(|_| {})).unwrap_err();
+    let err =
+        tauri::async_runtime::block_on(other.continue_run(&run_id, Arc::new(|_| {}))).unwrap_err();
     assert_eq!(err.kind, "not_connected");
     assert!(err.message.contains(&w.config.admin_email));
 
@@ -399,3 +411,6 @@ fn a_cut_short_run_resumes_only_on_its_own_connection() {
     assert_eq!(runs[0]["lastStatus"], "completed");
     assert_eq!(w.site.deletes_of(CALLER), 0);
 }
+
+#[path = "window_commands/guards.rs"]
+mod guards;

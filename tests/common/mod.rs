@@ -75,12 +75,16 @@ impl Setup {
         cmd
     }
 
-    /// Users a run may remove: not the caller, not app accounts.
+    /// Users a run may remove: not the caller, not the site's live admins, not app accounts.
     pub fn removable(&self) -> Vec<String> {
         self.config
             .users
             .iter()
-            .filter(|u| u.account_id != self.config.caller_account_id && u.account_type != "app")
+            .filter(|u| {
+                u.account_id != self.config.caller_account_id
+                    && !self.config.site_admins.contains(&u.account_id)
+                    && u.account_type != "app"
+            })
             .map(|u| u.account_id.clone())
             .collect()
     }
@@ -169,7 +173,8 @@ pub fn results(path: &Path) -> Vec<(String, String, String, String)> {
             "outcome",
             "http_status",
             "message",
-            "finished_at"
+            "finished_at",
+            "verified"
         ]
     );
     r.records()

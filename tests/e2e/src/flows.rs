@@ -93,6 +93,29 @@ pub async fn confirm_and_start(app: &App) -> usize {
     n
 }
 
+/// Picks `id` for the rehearsal, checks `#rehearse` stays disabled until `remove 1` is typed in
+/// `#rehearse-confirm`, types it and clicks; returns the rehearsal's outcome.
+pub async fn rehearse(app: &App, id: &str) -> String {
+    app.choose("#rehearse-user", id).await;
+    poll("#rehearse-hint to name the phrase", UI, TICK, || async {
+        (app.text("#rehearse-hint").await.contains("remove 1")).then_some(())
+    })
+    .await;
+    app.fill("#rehearse-confirm", "remove 2").await;
+    assert!(
+        !app.enabled("#rehearse").await,
+        "#rehearse is enabled for a wrong phrase"
+    );
+    app.fill("#rehearse-confirm", "remove 1").await;
+    poll("#rehearse to be enabled by remove 1", UI, TICK, || async {
+        app.enabled("#rehearse").await.then_some(())
+    })
+    .await;
+    app.click("#rehearse").await;
+    app.wait_attr("#rehearse-result", "data-outcome", Duration::from_secs(60))
+        .await
+}
+
 /// What the run step shows at one moment (one script round trip).
 #[derive(Debug, Clone, Default)]
 pub struct RunView {
@@ -214,7 +237,8 @@ pub fn read_results(path: &std::path::Path) -> Option<Vec<ResultRow>> {
             "outcome",
             "http_status",
             "message",
-            "finished_at"
+            "finished_at",
+            "verified"
         ],
         "the results CSV's columns"
     );

@@ -92,6 +92,8 @@ pub struct Options {
     pub site_csv: Option<PathBuf>,
     /// The practice site's DELETE rate (`--rate`); `None` = unlimited.
     pub rate: Option<f64>,
+    /// More `practice-site` arguments (e.g. `--site-admin ID`).
+    pub site_args: Vec<String>,
     /// The file `#open-export` gets (`OFFBOARD_TEST_OPEN_FILE`); defaults to the site's export.
     pub open_file: Option<PathBuf>,
     /// Arguments for the app (e.g. `--practice`).
@@ -105,6 +107,7 @@ impl Default for Options {
         Options {
             site_csv: None,
             rate: None,
+            site_args: Vec::new(),
             open_file: None,
             app_args: Vec::new(),
             limit: Duration::from_secs(300),
@@ -149,7 +152,9 @@ impl App {
         if let Some(csv) = &options.site_csv {
             let copy = tmp.path().join(csv.file_name().unwrap());
             std::fs::copy(csv, &copy).unwrap();
-            site = Some(Site::start(&copy, options.rate, tmp.path()).await);
+            site = Some(
+                Site::start_with(&copy, options.rate, tmp.path(), "site", &options.site_args).await,
+            );
             open_file.get_or_insert(copy);
         }
         let open_file = open_file.unwrap_or_else(|| tmp.path().join("no-file-chosen.csv"));

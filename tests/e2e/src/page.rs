@@ -268,6 +268,27 @@ impl App {
         serde_json::from_value(v).unwrap()
     }
 
+    /// Calls a Rust command straight from the page, as a broken or hostile page could, bypassing
+    /// the page's own checks; an `onEvent` of `"channel"` becomes a fresh `Channel`.
+    pub async fn invoke(&self, cmd: &str, args: Value) -> Result<Value, Value> {
+        let v = self
+            .client()
+            .execute_async(
+                "const [cmd, args, done] = arguments;
+                 const core = window.__TAURI__.core;
+                 const a = Object.assign({}, args);
+                 if (a.onEvent === 'channel') a.onEvent = new core.Channel();
+                 core.invoke(cmd, a).then(v => done({ ok: v ?? null }), e => done({ err: e }));",
+                vec![json!(cmd), args],
+            )
+            .await
+            .unwrap();
+        match v.get("ok") {
+            Some(ok) => Ok(ok.clone()),
+            None => Err(v["err"].clone()),
+        }
+    }
+
     /// Saves a WebDriver screenshot (PNG) of the window, after two animation frames so the
     /// last change is painted.
     pub async fn screenshot(&self, path: &std::path::Path) {

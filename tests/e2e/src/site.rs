@@ -63,8 +63,20 @@ impl Site {
     /// Starts `offboard practice-site --csv CSV [--rate R] --record-file ... --port 0` and reads
     /// its address and login from the first lines it prints.
     pub async fn start(csv: &Path, rate: Option<f64>, dir: &Path) -> Site {
-        let record_file = dir.join("site-record.jsonl");
-        let log = dir.join("site.log");
+        Site::start_with(csv, rate, dir, "site", &[]).await
+    }
+
+    /// The same with more `practice-site` arguments (e.g. `--site-admin ID`), its record and log
+    /// named after `name` so that two sites can share a test's folder.
+    pub async fn start_with(
+        csv: &Path,
+        rate: Option<f64>,
+        dir: &Path,
+        name: &str,
+        extra: &[String],
+    ) -> Site {
+        let record_file = dir.join(format!("{name}-record.jsonl"));
+        let log = dir.join(format!("{name}.log"));
         let mut cmd = Command::new(crate::app_binary());
         cmd.arg("practice-site")
             .arg("--csv")
@@ -78,6 +90,7 @@ impl Site {
         if let Some(r) = rate {
             cmd.args(["--rate", &r.to_string()]);
         }
+        cmd.args(extra);
         let mut child = cmd.spawn().expect("offboard practice-site starts");
         // A thread reads stdout: the banner comes back through the channel, the rest (the
         // tally on stop) goes to the log, so the pipe never fills.
@@ -96,9 +109,11 @@ impl Site {
                 let _ = tx.send(line);
             }
         });
+        // Behind a mutex so that starting a site is `Send` (a test body may start one).
+        let rx = Mutex::new(rx);
         let mut banner = std::collections::HashMap::new();
         let got = crate::poll_quiet(Duration::from_secs(30), Duration::from_millis(20), || {
-            while let Ok(line) = rx.try_recv() {
+            while let Ok(line) = rx.lock().unwrap().try_recv() {
                 if let Some((k, v)) = line.split_once('=') {
                     if k.starts_with("PRACTICE_") {
                         banner.insert(k.to_owned(), v.to_owned());

@@ -239,12 +239,12 @@ async fn whole_flow(app: Arc<App>) {
     );
 
     let rehearsed = members[3].clone();
-    app.choose("#rehearse-user", &rehearsed).await;
-    app.click("#rehearse").await;
-    let outcome = app
-        .wait_attr("#rehearse-result", "data-outcome", Duration::from_secs(60))
-        .await;
+    let outcome = flows::rehearse(&app, &rehearsed).await;
     assert_eq!(outcome, "removed", "the rehearsal's outcome");
+    let verified = app
+        .wait_attr("#rehearse-result", "data-verified", Duration::from_secs(60))
+        .await;
+    assert_eq!(verified, "gone", "the rehearsal was verified afterwards");
     assert!(
         !site.exists(&rehearsed).await,
         "the rehearsed user is gone from the site"
@@ -283,10 +283,24 @@ async fn whole_flow(app: Arc<App>) {
         "#throttle-banner with a #throttle-countdown was seen during the run"
     );
 
-    // 6. Results: counters, export, history.
+    // 6. Results: counters, the second look, export, history.
     app.wait_visible("#run-summary").await;
     let shown = shown_counters(&app).await;
+    let gone = app
+        .wait_attr("#run-verified", "data-gone", Duration::from_secs(60))
+        .await;
     let results = export_results(&app, run_total).await;
+    let reported_gone = results
+        .iter()
+        .filter(|r| r.outcome == "removed" || r.outcome == "already_gone")
+        .count();
+    assert_eq!(gone, reported_gone.to_string(), "#run-verified data-gone");
+    assert_eq!(
+        app.attr("#run-verified", "data-still-present")
+            .await
+            .as_deref(),
+        Some("0")
+    );
     let history = history(&app).await;
     let folders = run_folders(&app);
     let main_run = folders
