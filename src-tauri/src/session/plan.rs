@@ -73,7 +73,14 @@ impl Prepared {
         let same_place = conn.client.site().base_url() == self.plan.site
             && canonical_account_id(&conn.me.account_id) == self.caller;
         let guard = Guard::new(&conn.me.account_id, site_admins);
-        if !same_place || self.plan.count_protected(&guard) != self.protected.len() {
+        let protected_now = self
+            .plan
+            .rows
+            .iter()
+            .filter(|r| self.plan.protection(r, &guard).is_some())
+            .map(|r| r.account_id.as_str());
+        let same_rows = protected_now.eq(self.protected.iter().map(|(id, _)| id.as_str()));
+        if !same_place || !same_rows {
             return Err(SessionError::StalePlan);
         }
         Ok(guard)

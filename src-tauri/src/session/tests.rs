@@ -169,6 +169,8 @@ fn a_plan_does_not_hold_on_another_site_account_or_admin_list() {
     assert!(p.still_holds(&someone_else, &ids(&[LIVE_ADMIN])).is_err());
     // A new admin on the site since Review changes what the phrase counted.
     assert!(p.still_holds(&c, &ids(&[LIVE_ADMIN, PLAIN_A])).is_err());
+    // So does another one in its place: the same count, other people.
+    assert!(p.still_holds(&c, &ids(&[PLAIN_A])).is_err());
 }
 
 #[test]
