@@ -554,7 +554,7 @@ async fn r5_the_token_is_in_no_file_output_argument_list_or_app_reply() {
     keep(serde_json::to_string(&started));
     let idle = || state.active_run().is_none();
     poll_until(120, "the window's run to end", idle).await;
-    keep(serde_json::to_string(&state.runs()));
+    keep(serde_json::to_string(&state.runs().await));
     keep(serde_json::to_string(
         &state.results_file(&started.run_id).unwrap(),
     ));

@@ -173,10 +173,11 @@ pub fn stop_run(state: State<'_, AppState>) -> Reply<()> {
     state.stop()
 }
 
-/// The run history, newest first.
+/// The run history, newest first. Async, so reading the runs never holds the window's main
+/// thread (a sync command would run there).
 #[tauri::command]
-pub fn list_runs(state: State<'_, AppState>) -> Vec<RunSummaryDto> {
-    state.runs()
+pub async fn list_runs(state: State<'_, AppState>) -> Reply<Vec<RunSummaryDto>> {
+    Ok(state.runs().await)
 }
 
 /// Goes on with a run that was cut short.

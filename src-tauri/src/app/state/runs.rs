@@ -188,10 +188,14 @@ impl AppState {
         self.session().active.as_ref().map(|(id, _)| id.clone())
     }
 
-    /// The run history, newest first.
-    pub fn runs(&self) -> Vec<RunSummaryDto> {
+    /// The run history, newest first; read on a blocking thread, as it may read journals.
+    pub async fn runs(&self) -> Vec<RunSummaryDto> {
         let active = self.active_run();
-        list_runs(&self.runs_dir)
+        let dir = self.runs_dir.clone();
+        let infos = tokio::task::spawn_blocking(move || list_runs(&dir))
+            .await
+            .unwrap_or_default();
+        infos
             .into_iter()
             .map(|info| {
                 let is_active = active.as_deref() == Some(info.run_id.as_str());
