@@ -126,6 +126,12 @@ test('history lines and the resume offer', () => {
   assert.equal(findResumable([{ ...crashed, active: true }]), null);
   assert.match(historyWords(runs[0]), /acme\.atlassian\.net · 312 users · completed — 300 removed$/);
   assert.match(historyWords(runs[2]), /cut short/);
+  // A run another window or terminal holds is listed as such and never offered (Windows: its
+  // journal cannot even be read while it runs).
+  const elsewhere = { ...crashed, runId: 'e', cutShort: false, runningElsewhere: true };
+  assert.equal(findResumable([elsewhere]), null);
+  assert.equal(findResumable([{ ...elsewhere, cutShort: undefined }]), null);
+  assert.match(historyWords(elsewhere), /running in another window or terminal/);
 });
 
 test('the verified event after "finished" is folded: counts, and the rows still on the site', () => {

@@ -13,7 +13,7 @@ export function initHistory(app) {
     $('#run-history').replaceChildren(...app.history.map((s) => h('li', { 'data-run-id': s.runId },
       h('span', { class: 'who', text: historyWords(s) }),
       h('span', { class: 'row-actions' },
-        s.resumable && !s.active ? h('button', { type: 'button', class: 'continue', text: 'Resume' }) : null,
+        s.resumable && !s.active && !s.runningElsewhere ? h('button', { type: 'button', class: 'continue', text: 'Resume' }) : null,
         h('button', { type: 'button', class: 'export', text: 'Export results' })))));
     $('#history-box').hidden = app.history.length === 0;
   }

@@ -437,13 +437,18 @@ pub struct RunSummaryDto {
     cut_short: bool,
     source_file: Option<String>,
     active: bool,
+    running_elsewhere: bool,
 }
 
 impl RunSummaryDto {
     /// The page's view of a run; `active` when this window is running it now.
     pub fn new(info: RunSummaryInfo, active: bool) -> Self {
         RunSummaryDto {
-            cut_short: info.resumable && info.last_status.is_none() && !active,
+            cut_short: info.resumable
+                && info.last_status.is_none()
+                && !active
+                && !info.running_elsewhere,
+            running_elsewhere: info.running_elsewhere && !active,
             run_id: info.run_id,
             created_at: info.created_at,
             site: info.site,

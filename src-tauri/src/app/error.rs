@@ -93,6 +93,7 @@ impl From<SweepError> for AppError {
             SweepError::Pace(_) => return AppError::new("bad_pace", e.to_string()).at("pace"),
             SweepError::RunBusy(_) => "busy",
             SweepError::NotARun(_) | SweepError::BadPlan { .. } => "no_run",
+            SweepError::JournalDamaged { .. } => "no_run",
             SweepError::Journal { .. } | SweepError::Results { .. } => "journal",
         };
         AppError::new(kind, e.to_string()).at("run")

@@ -122,6 +122,9 @@ pub enum Verdict {
         kind: TransportKind,
         message: String,
     },
+    /// A reply (never a 401, 403 or rate limit) whose headers also said the site's rate budget
+    /// is nearly spent: the reply inside decides the row, the hint slows the pace.
+    NearLimit(Box<Verdict>),
 }
 
 impl Verdict {
@@ -137,15 +140,33 @@ impl Verdict {
             Verdict::Unauthorized { .. } => Some(401),
             Verdict::Forbidden { .. } => Some(403),
             Verdict::Transport { .. } => None,
+            Verdict::NearLimit(answer) => answer.http_status(),
         }
+    }
+
+    /// The reply itself, without a near-limit hint around it.
+    pub fn answer(&self) -> &Verdict {
+        match self {
+            Verdict::NearLimit(answer) => answer.answer(),
+            other => other,
+        }
+    }
+
+    /// True when the reply said the site's rate budget is nearly spent.
+    pub fn near_limit(&self) -> bool {
+        matches!(self, Verdict::NearLimit(_))
     }
 
     /// True when the request may have reached Atlassian and been carried out although we got
     /// no clear answer: a later 404 for the same user then means our earlier attempt worked.
+    /// Any 5xx counts, a 503 with Retry-After included: a gateway may answer 503 after the
+    /// site acted. A 429, 401 or 403 is a definite refusal, and a refused connection sent nothing.
     pub fn may_have_applied(&self) -> bool {
         match self {
             Verdict::Transport { kind, .. } => *kind != TransportKind::Connect,
             Verdict::ServerError { .. } => true,
+            Verdict::RateLimited { status, .. } => *status >= 500,
+            Verdict::NearLimit(answer) => answer.may_have_applied(),
             _ => false,
         }
     }
@@ -154,6 +175,7 @@ impl Verdict {
     pub fn retry_after(&self) -> Option<Duration> {
         match self {
             Verdict::RateLimited { info, .. } => info.wait_hint(),
+            Verdict::NearLimit(answer) => answer.retry_after(),
             _ => None,
         }
     }
@@ -180,6 +202,7 @@ impl Verdict {
                 non_empty(message, &format!("unexpected reply from the site (HTTP {status})"))
             }
             Verdict::Transport { message, .. } => message.clone(),
+            Verdict::NearLimit(answer) => answer.describe(),
         }
     }
 }

@@ -34,8 +34,10 @@ pub struct RateLimitInfo {
 }
 
 impl RateLimitInfo {
-    /// Longest wait believed from a header: anything longer (or negative) is clamped.
-    pub const MAX_WAIT: Duration = Duration::from_secs(24 * 60 * 60);
+    /// Longest wait believed from a header: anything longer is clamped. Five minutes covers
+    /// every wait Atlassian documents; a longer one is more likely a misread or a gateway's
+    /// oddity, and the row's bounded retries still protect the site if it was meant.
+    pub const MAX_WAIT: Duration = Duration::from_secs(5 * 60);
 
     /// Reads the rate-limit headers of a reply that arrived at `now`; unreadable ones are `None`.
     pub fn from_headers(headers: &HeaderMap, now: OffsetDateTime) -> RateLimitInfo {
@@ -60,8 +62,23 @@ impl RateLimitInfo {
     }
 
     /// The wait the server asked for: Retry-After, else the time to the reset, else none.
+    /// A zero wait (`Retry-After: 0`, a reset already past) is no hint: retrying at once would
+    /// hammer the site, so the caller backs off instead.
     pub fn wait_hint(&self) -> Option<Duration> {
-        self.retry_after.or(self.until_reset)
+        let useful = |d: &Duration| !d.is_zero();
+        self.retry_after
+            .filter(useful)
+            .or(self.until_reset.filter(useful))
+    }
+
+    /// True when the site says its budget is nearly spent: `X-RateLimit-NearLimit: true`, or
+    /// under 20% of `X-RateLimit-Limit` remaining.
+    pub fn is_near_limit(&self) -> bool {
+        let low = match (self.limit, self.remaining) {
+            (Some(limit), Some(remaining)) => u128::from(remaining) * 5 < u128::from(limit),
+            _ => false,
+        };
+        self.near_limit || low
     }
 
     /// True when the reason names a tenant-wide quota (pause everything), not a burst limit.
@@ -74,7 +91,24 @@ impl RateLimitInfo {
 ///
 /// A 2xx or 404 that carries a web page instead of the API's JSON is `Unexpected`: a proxy or
 /// a wrong address answered, and "removed" or "already gone" would then be a false report.
+///
+/// Any other reply whose headers say the rate budget is nearly spent comes wrapped in
+/// [`Verdict::NearLimit`], so the engine slows down before a 429 comes.
 pub fn classify(status: u16, headers: &HeaderMap, body: &str, now: OffsetDateTime) -> Verdict {
+    let verdict = classify_status(status, headers, body, now);
+    match verdict {
+        // These already stop or slow the run; a hint adds nothing.
+        Verdict::RateLimited { .. } | Verdict::Unauthorized { .. } | Verdict::Forbidden { .. } => {
+            verdict
+        }
+        _ if RateLimitInfo::from_headers(headers, now).is_near_limit() => {
+            Verdict::NearLimit(Box::new(verdict))
+        }
+        _ => verdict,
+    }
+}
+
+fn classify_status(status: u16, headers: &HeaderMap, body: &str, now: OffsetDateTime) -> Verdict {
     let html = looks_like_html(headers, body);
     let said = parse_error_messages(body);
     match status {
@@ -179,8 +213,10 @@ fn parse_reset(value: &str, now: OffsetDateTime) -> Option<Duration> {
         return Some(until(at, now));
     }
     let secs = value.parse::<f64>().ok().filter(|s| s.is_finite())?;
-    // Anything this large is a Unix time, not a delay.
+    // Anything this large is a Unix time, not a delay: in milliseconds from 1e11 on (seconds
+    // that large are thousands of years away; milliseconds under it are before 1974).
     if secs > 1e9 {
+        let secs = if secs >= 1e11 { secs / 1000.0 } else { secs };
         let at = SystemTime::UNIX_EPOCH + Duration::from_secs_f64(secs.min(1e11));
         return Some(until(OffsetDateTime::from(at), now));
     }

@@ -309,3 +309,110 @@ fn error_messages_from_every_kind_of_body() {
     let many = format!(r#"{{"errorMessages":["{}"]}}"#, "m".repeat(2000));
     assert_eq!(parse_error_messages(&many).chars().count(), 501);
 }
+
+#[test]
+fn a_zero_or_past_wait_is_no_hint() {
+    let hint =
+        |pairs: &[(&str, &str)]| RateLimitInfo::from_headers(&headers(pairs), NOW).wait_hint();
+    assert_eq!(hint(&[("retry-after", "0")]), None);
+    assert_eq!(hint(&[("retry-after", "-5")]), None);
+    assert_eq!(hint(&[("x-ratelimit-reset", "2025-03-01T11:59:00Z")]), None);
+    assert_eq!(hint(&[("x-ratelimit-reset", "0")]), None);
+    // A zero Retry-After leaves the reset, when that is still ahead, to say how long.
+    assert_eq!(
+        hint(&[
+            ("retry-after", "0"),
+            ("x-ratelimit-reset", "2025-03-01T12:00:08Z")
+        ]),
+        Some(Duration::from_secs(8))
+    );
+}
+
+#[test]
+fn reset_epochs_in_seconds_or_milliseconds_and_the_five_minute_cap() {
+    let reset = |v: String| {
+        RateLimitInfo::from_headers(&headers(&[("x-ratelimit-reset", &v)]), NOW).until_reset
+    };
+    let at = NOW.unix_timestamp() + 15;
+    assert_eq!(reset(at.to_string()), Some(Duration::from_secs(15)));
+    assert_eq!(
+        reset((at * 1000 + 500).to_string()),
+        Some(Duration::from_millis(15_500))
+    );
+    assert_eq!(
+        reset((at * 1000 - 60_000).to_string()),
+        Some(Duration::ZERO)
+    );
+    assert_eq!(RateLimitInfo::MAX_WAIT, Duration::from_secs(300));
+    assert_eq!(
+        reset((at * 1000 + 3_600_000).to_string()),
+        Some(RateLimitInfo::MAX_WAIT)
+    );
+    let after =
+        |v: &str| RateLimitInfo::from_headers(&headers(&[("retry-after", v)]), NOW).retry_after;
+    assert_eq!(after("3600"), Some(RateLimitInfo::MAX_WAIT));
+    assert_eq!(after("299"), Some(Duration::from_secs(299)));
+}
+
+#[test]
+fn a_reply_near_the_limit_carries_the_hint_whatever_it_says() {
+    let near = [("x-ratelimit-nearlimit", "true")];
+    assert_eq!(
+        verdict(204, &near, ""),
+        Verdict::NearLimit(Box::new(Verdict::Done { status: 204 }))
+    );
+    let low = [
+        ("x-ratelimit-limit", "100"),
+        ("x-ratelimit-remaining", "19"),
+    ];
+    let v = verdict(404, &low, "");
+    assert!(v.near_limit(), "{v:?}");
+    assert_eq!(
+        v.answer(),
+        &Verdict::NotFound {
+            message: String::new()
+        }
+    );
+    assert_eq!(v.http_status(), Some(404));
+    let v = verdict(500, &low, "");
+    assert!(v.near_limit() && v.may_have_applied(), "{v:?}");
+    // A fifth or more left, an unknown limit, or no hint at all: a plain reply.
+    for pairs in [
+        &[
+            ("x-ratelimit-limit", "100"),
+            ("x-ratelimit-remaining", "20"),
+        ][..],
+        &[("x-ratelimit-remaining", "0")][..],
+        &[("x-ratelimit-limit", "0"), ("x-ratelimit-remaining", "0")][..],
+        &[("x-ratelimit-nearlimit", "false")][..],
+        &[][..],
+    ] {
+        assert_eq!(
+            verdict(204, pairs, ""),
+            Verdict::Done { status: 204 },
+            "{pairs:?}"
+        );
+    }
+    // Replies that already stop or slow the run stay as they are.
+    assert!(matches!(
+        verdict(429, &near, ""),
+        Verdict::RateLimited { .. }
+    ));
+    assert!(matches!(
+        verdict(401, &near, ""),
+        Verdict::Unauthorized { .. }
+    ));
+    assert!(matches!(verdict(403, &low, ""), Verdict::Forbidden { .. }));
+}
+
+#[test]
+fn only_a_reply_that_may_follow_the_sites_action_leaves_doubt() {
+    assert!(verdict(503, &[("retry-after", "3")], "").may_have_applied());
+    assert!(verdict(502, &[], "").may_have_applied());
+    for status in [429, 401, 403, 400, 404] {
+        assert!(
+            !verdict(status, &[("retry-after", "3")], "").may_have_applied(),
+            "{status}"
+        );
+    }
+}

@@ -136,6 +136,7 @@ pub fn list(args: RunsArgs) -> i32 {
     }
     for r in runs {
         let state = match (r.last_status, r.resumable) {
+            _ if r.running_elsewhere => "running in another window or terminal",
             (None, true) => "cut short: resume it",
             (Some(RunStatus::CredentialsRejected), _) => "stopped on rejected credentials",
             (Some(RunStatus::Stopped), true) => "stopped",

@@ -98,6 +98,36 @@ impl<R: Remover> Shared<R> {
         }
     }
 
+    /// Waits while paused; false once stopped or halted, so a halt during a pause ends the run
+    /// at once instead of leaving it sitting "Paused".
+    async fn runnable(&self) -> bool {
+        tokio::select! {
+            go = self.control.wait_runnable() => go && !self.halted(),
+            _ = self.interrupted() => false,
+        }
+    }
+
+    /// Waits until this worker may send: not paused, not stopped or halted, and paced. A pause
+    /// that starts during the pacing wait holds the request, and pacing starts over after the
+    /// resume, so a pause never lets a burst through. False when the row must be left.
+    async fn clear_to_send(&self) -> bool {
+        loop {
+            if !self.runnable().await {
+                return false;
+            }
+            tokio::select! {
+                _ = self.pacer.acquire() => {}
+                _ = self.interrupted() => return false,
+            }
+            if self.halted() {
+                return false;
+            }
+            if self.control.state() == ControlState::Running {
+                return true;
+            }
+        }
+    }
+
     fn emit(&self, event: Event) {
         (self.events)(event);
     }
@@ -278,7 +308,7 @@ async fn report_pauses(mut rx: watch::Receiver<ControlState>, events: EventSink)
 
 async fn worker<R: Remover>(shared: Arc<Shared<R>>) {
     loop {
-        if shared.halted() || !shared.control.wait_runnable().await || shared.halted() {
+        if shared.halted() || !shared.runnable().await {
             return;
         }
         let next = shared
@@ -298,15 +328,9 @@ async fn process_row<R: Remover>(shared: &Shared<R>, row: usize, in_doubt: bool)
         ..RowAttempts::default()
     };
     loop {
-        // A pause holds the row here; a stop or a halt during the wait leaves it undecided.
-        if !shared.control.wait_runnable().await {
-            return;
-        }
-        tokio::select! {
-            _ = shared.pacer.acquire() => {}
-            _ = shared.interrupted() => return,
-        }
-        if shared.halted() {
+        // Checked after every wait (pacing, a throttle, a backoff): a pause holds the row here;
+        // a stop or a halt leaves it undecided.
+        if !shared.clear_to_send().await {
             return;
         }
         attempts.sent += 1;
@@ -320,6 +344,10 @@ async fn process_row<R: Remover>(shared: &Shared<R>, row: usize, in_doubt: bool)
             return;
         }
         let verdict = shared.remover.remove_user(&account_id).await;
+        let eased = verdict.near_limit().then(|| shared.pacer.ease_off());
+        if let Some(Some(rate)) = eased {
+            shared.emit(Event::Pace { rate_per_sec: rate });
+        }
         let jitter = rand::random_range(0.7..=1.3);
         match decide(&verdict, &mut attempts, &shared.retry, jitter) {
             Step::Decide {
@@ -327,7 +355,10 @@ async fn process_row<R: Remover>(shared: &Shared<R>, row: usize, in_doubt: bool)
                 http_status,
                 message,
             } => {
-                if let Some(rate) = shared.pacer.on_success() {
+                // Only a clear answer from a site not near its limit lets the pace climb: a row
+                // given up after faults or rate limits says the site is struggling.
+                let climb = eased.is_none() && outcome != Outcome::Failed;
+                if let Some(rate) = climb.then(|| shared.pacer.on_success()).flatten() {
                     shared.emit(Event::Pace { rate_per_sec: rate });
                 }
                 shared.decided_now.fetch_add(1, Ordering::Relaxed);
@@ -458,6 +489,11 @@ fn finish<R: Remover>(shared: Arc<Shared<R>>, dir: PathBuf) -> Result<RunReport,
         })?;
     let results_path = dir.join(RESULTS_FILE);
     write_results(&results_path, &shared.plan, &outcomes, None)?;
+    {
+        // The history's line for this run, so listing runs never re-reads this journal.
+        let state = shared.state.lock().unwrap_or_else(|p| p.into_inner());
+        super::run_summary::write_summary(&dir, &shared.plan, &state);
+    }
     shared.emit(Event::Finished {
         status,
         counters,

@@ -9,9 +9,19 @@ use super::SweepError;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs::{File, OpenOptions};
-use std::io::{BufRead, BufReader, Seek, SeekFrom, Write};
+use std::io::{self, BufRead, BufReader, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+#[cfg(debug_assertions)]
+use writer::{Cut, FaultyWriter};
+use writer::{Direct, JournalWriter};
+
+#[path = "journal_writer.rs"]
+mod writer;
+
+#[cfg(test)]
+#[path = "journal_tests.rs"]
+mod tests;
 
 /// The plan, written once when the run is created.
 pub const PLAN_FILE: &str = "plan.json";
@@ -102,14 +112,50 @@ impl JournalState {
 /// one run at once.
 #[derive(Debug)]
 pub struct Journal {
-    file: Mutex<File>,
+    appender: Mutex<Appender>,
     path: PathBuf,
+}
+
+#[derive(Debug)]
+struct Appender {
+    /// The locked handle.
+    file: File,
+    writer: Box<dyn JournalWriter>,
+    /// Where the last whole record ends.
+    good_len: u64,
+    /// Set by a failed append: the kind and words of that failure.
+    poisoned: Option<(io::ErrorKind, String)>,
+}
+
+/// Debug builds only: `OFFBOARD_TEST_JOURNAL_FAIL_AFTER=<n>` lets `n` appends through and cuts
+/// the next one short with an error, as a full disk would; the end-to-end tests drive it.
+#[cfg(debug_assertions)]
+const FAIL_AFTER_ENV: &str = "OFFBOARD_TEST_JOURNAL_FAIL_AFTER";
+
+fn writer() -> Box<dyn JournalWriter> {
+    #[cfg(debug_assertions)]
+    if let Some(n) = std::env::var(FAIL_AFTER_ENV)
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
+        return Box::new(FaultyWriter::new(n, Cut::Half, true));
+    }
+    Box::new(Direct)
 }
 
 impl Journal {
     /// Opens (creating if needed) the journal in `dir`, locks it, drops a torn last line left by
-    /// a crash mid-write, and returns the handle with the state read so far.
+    /// a crash mid-write, and returns the handle with the state read so far. An unreadable line
+    /// before the last one is refused and nothing on disk is changed.
     pub fn open(dir: &Path) -> Result<(Journal, JournalState), SweepError> {
+        Journal::open_with(dir, writer())
+    }
+
+    /// [`Journal::open`], writing through `writer` (tests inject failing writers with it).
+    fn open_with(
+        dir: &Path,
+        writer: Box<dyn JournalWriter>,
+    ) -> Result<(Journal, JournalState), SweepError> {
         let path = dir.join(JOURNAL_FILE);
         let io = |source| SweepError::Journal {
             path: path.clone(),
@@ -128,7 +174,15 @@ impl Journal {
             }
             Err(std::fs::TryLockError::Error(e)) => return Err(io(e)),
         }
-        let (state, good_len) = read_records(&mut file).map_err(io)?;
+        let (state, good_len) = match read_records(&mut file).map_err(io)? {
+            Readback::Clean { state, good_len } => (state, good_len),
+            Readback::Damaged { line } => {
+                return Err(SweepError::JournalDamaged {
+                    path: path.clone(),
+                    line,
+                })
+            }
+        };
         let len = file.metadata().map_err(io)?.len();
         if good_len < len {
             // The tail is a record cut short by a crash: it never took effect, so drop it.
@@ -137,49 +191,98 @@ impl Journal {
         }
         Ok((
             Journal {
-                file: Mutex::new(file),
+                appender: Mutex::new(Appender {
+                    file,
+                    writer,
+                    good_len,
+                    poisoned: None,
+                }),
                 path,
             },
             state,
         ))
     }
 
-    /// Appends one record and waits until it is on disk.
+    /// Appends one record and waits until it is on disk. If that fails, the part written is cut
+    /// off again and every later append on this handle is refused, so no record is ever glued
+    /// onto a torn one (which would make the journal unreadable from there on).
     pub fn append(&self, record: &Record) -> Result<(), SweepError> {
         let mut line = serde_json::to_vec(record).expect("journal records always serialise");
         line.push(b'\n');
-        let mut file = self.file.lock().unwrap_or_else(|e| e.into_inner());
-        file.write_all(&line)
-            .and_then(|()| file.sync_data())
-            .map_err(|source| SweepError::Journal {
-                path: self.path.clone(),
-                source,
-            })
+        let mut guard = self.appender.lock().unwrap_or_else(|e| e.into_inner());
+        let a = &mut *guard;
+        if let Some((kind, why)) = &a.poisoned {
+            return Err(self.error(io::Error::new(
+                *kind,
+                format!("an earlier write failed ({why}), so nothing more is written to it"),
+            )));
+        }
+        let written = a.writer.write_line(&mut a.file, &line);
+        match written.and_then(|()| a.file.sync_data()) {
+            Ok(()) => {
+                a.good_len += line.len() as u64;
+                Ok(())
+            }
+            Err(e) => {
+                // Best effort: if the drive is gone this fails too, and the next open drops the
+                // torn last line instead; nothing is appended after it either way.
+                let _ = a.file.set_len(a.good_len).and_then(|()| a.file.sync_data());
+                a.poisoned = Some((e.kind(), e.to_string()));
+                Err(self.error(e))
+            }
+        }
+    }
+
+    fn error(&self, source: io::Error) -> SweepError {
+        SweepError::Journal {
+            path: self.path.clone(),
+            source,
+        }
     }
 }
 
-/// Reads every complete record; returns the state and the length of the well-formed prefix.
-fn read_records(file: &mut File) -> std::io::Result<(JournalState, u64)> {
+/// What reading a journal back found.
+enum Readback {
+    /// Every whole record; `good_len` is where the last one ends (a torn last line lies beyond).
+    Clean { state: JournalState, good_len: u64 },
+    /// This line (1-based) is unreadable and more lines follow it.
+    Damaged { line: usize },
+}
+
+/// Reads every record. An unreadable line is a torn write only when it is the last one; one
+/// with lines after it means the file was changed some other way, and guessing past it could
+/// lose decisions, so it is reported instead.
+fn read_records(file: &mut File) -> io::Result<Readback> {
     file.seek(SeekFrom::Start(0))?;
     let mut reader = BufReader::new(&mut *file);
     let mut state = JournalState::default();
     let mut good_len = 0u64;
     let mut line = Vec::new();
+    let mut number = 0usize;
+    let mut torn: Option<usize> = None;
     loop {
         line.clear();
         let n = reader.read_until(b'\n', &mut line)?;
-        if n == 0 || line.last() != Some(&b'\n') {
+        if n == 0 {
             break;
         }
-        match serde_json::from_slice::<Record>(&line) {
-            Ok(record) => state.apply(&record),
-            // A complete but unreadable line can only come from outside tampering or a torn
-            // write followed by more writes; stop there rather than guess.
-            Err(_) => break,
+        number += 1;
+        if let Some(at) = torn {
+            return Ok(Readback::Damaged { line: at });
         }
-        good_len += n as u64;
+        let record = match line.last() {
+            Some(b'\n') => serde_json::from_slice::<Record>(&line).ok(),
+            _ => None,
+        };
+        match record {
+            Some(record) => {
+                state.apply(&record);
+                good_len += n as u64;
+            }
+            None => torn = Some(number),
+        }
     }
-    Ok((state, good_len))
+    Ok(Readback::Clean { state, good_len })
 }
 
 /// Reads the journal of a run without locking it (for listings and reports).
@@ -189,9 +292,24 @@ pub fn read_state(dir: &Path) -> Result<JournalState, SweepError> {
         path: path.clone(),
         source,
     })?;
-    read_records(&mut file)
-        .map(|(s, _)| s)
-        .map_err(|source| SweepError::Journal { path, source })
+    match read_records(&mut file) {
+        Ok(Readback::Clean { state, .. }) => Ok(state),
+        Ok(Readback::Damaged { line }) => Err(SweepError::JournalDamaged { path, line }),
+        Err(source) => Err(SweepError::Journal { path, source }),
+    }
+}
+
+/// Makes a folder's list of files durable, so a power cut cannot lose a file just created in it.
+pub(super) fn sync_dir(dir: &Path) -> io::Result<()> {
+    // Windows: std cannot open a folder as a file (that needs FILE_FLAG_BACKUP_SEMANTICS), and
+    // NTFS logs folder changes in its own journal, so there is nothing to do (SQLite skips it too).
+    #[cfg(unix)]
+    File::open(dir)?.sync_all()?;
+    #[cfg(not(unix))]
+    let _ = dir;
+    #[cfg(test)]
+    tests::note_dir_sync(dir);
+    Ok(())
 }
 
 /// Writes `plan.json` in a new run folder under `runs_dir`, atomically.
@@ -209,6 +327,9 @@ pub fn create_run_dir(runs_dir: &Path, plan: &Plan) -> Result<PathBuf, SweepErro
         .map_err(io)?;
     f.sync_all().map_err(io)?;
     std::fs::rename(&tmp, dir.join(PLAN_FILE)).map_err(io)?;
+    // The new folder's entry in `runs_dir` and plan.json's entry in it, on disk too.
+    sync_dir(&dir).map_err(io)?;
+    sync_dir(runs_dir).map_err(io)?;
     Ok(dir)
 }
 

@@ -10,6 +10,7 @@ mod plan;
 mod preflight;
 mod results;
 mod retry;
+mod run_summary;
 mod runs;
 mod verify;
 
@@ -17,6 +18,10 @@ mod verify;
 mod tests;
 #[cfg(test)]
 mod tests_engine;
+#[cfg(test)]
+mod tests_pause;
+#[cfg(test)]
+mod tests_robust;
 
 pub use control::{ControlState, RunControl};
 pub use engine::{execute, execute_verified, RunOptions, RunReport};
@@ -30,6 +35,7 @@ pub use plan::{Guard, Plan, PlanRow};
 pub use preflight::{preflight, Lookup, PreflightReport, PreflightRow, Presence};
 pub use results::{count, final_outcomes, neutralise, write_results, RESULTS_HEADER};
 pub use retry::{backoff_delay, decide, RetrySettings, RowAttempts, Step};
+pub use run_summary::SUMMARY_FILE;
 pub use runs::{list_runs, Run, RunSummaryInfo};
 pub use verify::{verify, Verification, Verified};
 
@@ -45,6 +51,14 @@ pub enum SweepError {
         path: PathBuf,
         /// The cause.
         source: std::io::Error,
+    },
+    /// The journal has an unreadable line with more after it: not a crash, so no safe guess.
+    #[error("The run's journal at {path} is damaged at line {line}, so Offboard cannot tell which users this run already removed. Nothing was sent and nothing was changed. Keep the run's folder as it is and contact support, or start a new run from a fresh export of the site's users.")]
+    JournalDamaged {
+        /// The file.
+        path: PathBuf,
+        /// The first unreadable line (1-based).
+        line: usize,
     },
     /// Another Offboard process holds this run.
     #[error("This run ({0}) is already running in another Offboard window or terminal.")]

@@ -18,6 +18,10 @@ pub const MAX_IN_FLIGHT: usize = 32;
 pub const MIN_RATE: f64 = 0.5;
 /// How much the pace climbs back per quiet second after a slow-down.
 const INCREASE_PER_SEC: f64 = 1.0;
+/// The gentle slow-down when the site says its budget is nearly spent (no pause, unlike a 429).
+const EASE_FACTOR: f64 = 0.8;
+/// At most one gentle slow-down per this long: replies in flight all carry the same hint.
+const EASE_EVERY: Duration = Duration::from_secs(1);
 
 /// The pace a run may use.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -69,6 +73,8 @@ struct State {
     paused_until: Instant,
     // No increase before this instant: a slow-down holds for a quiet second after its pause.
     hold_until: Instant,
+    // No gentle slow-down before this instant.
+    ease_after: Instant,
 }
 
 impl State {
@@ -112,6 +118,7 @@ impl Pacer {
                 last_refill: now,
                 paused_until: now,
                 hold_until: now,
+                ease_after: now,
             }),
         }
     }
@@ -164,6 +171,22 @@ impl Pacer {
         Some(s.rate)
     }
 
+    /// The site said its budget is nearly spent: lower the pace a little (×0.8, at most once a
+    /// second, never below [`MIN_RATE`]) without pausing, and hold off climbing back for a
+    /// second. Returns the new pace if it changed.
+    pub fn ease_off(&self) -> Option<f64> {
+        let mut s = self.lock();
+        let now = Instant::now();
+        if now < s.ease_after {
+            return None;
+        }
+        s.ease_after = now + EASE_EVERY;
+        s.hold_until = s.hold_until.max(now + Duration::from_secs(1));
+        let old = s.rate;
+        s.rate = (s.rate * EASE_FACTOR).max(MIN_RATE);
+        (s.rate != old).then_some(s.rate)
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {
         // A panic while holding this lock leaves plain numbers behind: safe to keep using.
         self.state.lock().unwrap_or_else(|e| e.into_inner())
@@ -181,6 +204,7 @@ mod token_tests {
             last_refill: now,
             paused_until: now,
             hold_until: now,
+            ease_after: now,
         }
     }
 

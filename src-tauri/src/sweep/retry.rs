@@ -49,7 +49,8 @@ pub struct RowAttempts {
     pub faults: u32,
     /// Rate-limit waits met.
     pub rate_limits: u32,
-    /// An earlier request may have removed the user although no clear reply came back.
+    /// An earlier request may have removed the user although no clear reply came back. Once
+    /// set it stays: a definite answer to a later try says nothing about an earlier one.
     pub maybe_applied: bool,
 }
 
@@ -96,7 +97,13 @@ pub fn decide(
         http_status: status,
         message,
     };
+    // Doubt accumulates over tries and is never cleared here (see `maybe_applied`).
+    if verdict.may_have_applied() {
+        row.maybe_applied = true;
+    }
     match verdict {
+        // The near-limit hint is the pacer's business; the reply inside decides the row.
+        Verdict::NearLimit(answer) => self::decide(answer, row, settings, jitter),
         Verdict::Done { .. } => decide(Outcome::Removed, String::new()),
         Verdict::NotFound { .. } if row.maybe_applied => decide(
             Outcome::Removed,
@@ -113,13 +120,14 @@ pub fn decide(
         Verdict::RateLimited { status, info } => {
             row.rate_limits += 1;
             if row.rate_limits > settings.max_rate_limit_waits {
-                return decide(
-                    Outcome::Failed,
-                    format!(
-                        "still rate limited after {} waits; try this row again later",
-                        settings.max_rate_limit_waits
-                    ),
+                let mut message = format!(
+                    "still rate limited after {} waits; try this row again later",
+                    settings.max_rate_limit_waits
                 );
+                if row.maybe_applied {
+                    message.push_str(" (the user may have been removed; a retry will tell)");
+                }
+                return decide(Outcome::Failed, message);
             }
             // With no hint from the server, fall back to the backoff (DESIGN.md §4).
             let wait = info
@@ -132,9 +140,6 @@ pub fn decide(
             }
         }
         Verdict::ServerError { .. } | Verdict::Transport { .. } => {
-            if verdict.may_have_applied() {
-                row.maybe_applied = true;
-            }
             row.faults += 1;
             if row.faults >= settings.max_fault_attempts {
                 let mut message = format!(

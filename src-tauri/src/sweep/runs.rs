@@ -4,7 +4,6 @@ use super::events::RunStatus;
 use super::journal::{self, Journal, JournalState};
 use super::outcome::Counters;
 use super::plan::Plan;
-use super::results::{count, final_outcomes};
 use super::SweepError;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -28,6 +27,11 @@ impl Run {
         plan.pace.validated().map_err(SweepError::Pace)?;
         let dir = journal::create_run_dir(runs_dir, &plan)?;
         let (journal, state) = Journal::open(&dir)?;
+        // The journal's entry in the folder must outlive a power cut as its records do.
+        journal::sync_dir(&dir).map_err(|source| SweepError::Journal {
+            path: dir.clone(),
+            source,
+        })?;
         Ok(Run {
             dir,
             plan,
@@ -87,33 +91,20 @@ pub struct RunSummaryInfo {
     pub last_status: Option<RunStatus>,
     /// True when some rows are still undecided: `offboard resume` would go on with them.
     pub resumable: bool,
+    /// True when another process holds the run's journal: it is going on in another window or
+    /// terminal (counts are from its last summary).
+    pub running_elsewhere: bool,
 }
 
 /// Every run under `runs_dir`, newest first; folders that are not readable runs are left out.
+/// Reads each run's small summary, and its plan and journal only when that is missing or stale.
 pub fn list_runs(runs_dir: &Path) -> Vec<RunSummaryInfo> {
     let Ok(entries) = std::fs::read_dir(runs_dir) else {
         return Vec::new();
     };
     let mut runs: Vec<RunSummaryInfo> = entries
         .flatten()
-        .filter_map(|e| {
-            let dir = e.path();
-            let plan = journal::read_plan(&dir).ok()?;
-            let state = journal::read_state(&dir).unwrap_or_default();
-            let outcomes = final_outcomes(&plan, &state);
-            Some(RunSummaryInfo {
-                run_id: plan.run_id.clone(),
-                created_at: plan.created_at.clone(),
-                site: plan.site.clone(),
-                email: plan.email.clone(),
-                source_file: plan.source_file.clone(),
-                rows: plan.rows.len(),
-                counters: count(&outcomes),
-                last_status: state.last_status,
-                resumable: state.decided.len() < plan.rows.len(),
-                dir,
-            })
-        })
+        .filter_map(|e| super::run_summary::summary_of(&e.path()))
         .collect();
     runs.sort_by(|a, b| b.run_id.cmp(&a.run_id));
     runs

@@ -10,13 +10,15 @@ use tokio::time::Instant;
 
 /// A site whose replies are scripted per account id; anything unscripted is removed (204).
 #[derive(Default)]
-struct Scripted {
+pub(super) struct Scripted {
     script: Mutex<HashMap<String, VecDeque<Verdict>>>,
     calls: Mutex<Vec<(String, Instant)>>,
+    // How long the site takes to answer an account's requests (none: at once).
+    delays: Mutex<HashMap<String, Duration>>,
 }
 
 impl Scripted {
-    fn with(script: &[(&str, Vec<Verdict>)]) -> Arc<Self> {
+    pub(super) fn with(script: &[(&str, Vec<Verdict>)]) -> Arc<Self> {
         let s = Scripted::default();
         for (id, replies) in script {
             s.script
@@ -26,10 +28,14 @@ impl Scripted {
         }
         Arc::new(s)
     }
-    fn calls(&self) -> Vec<(String, Instant)> {
+    /// Makes every request for `id` take `delay` to be answered.
+    pub(super) fn slow(&self, id: &str, delay: Duration) {
+        self.delays.lock().unwrap().insert(id.into(), delay);
+    }
+    pub(super) fn calls(&self) -> Vec<(String, Instant)> {
         self.calls.lock().unwrap().clone()
     }
-    fn calls_for(&self, id: &str) -> usize {
+    pub(super) fn calls_for(&self, id: &str) -> usize {
         self.calls().iter().filter(|(c, _)| c == id).count()
     }
 }
@@ -40,6 +46,10 @@ impl Remover for Scripted {
             .lock()
             .unwrap()
             .push((account_id.to_owned(), Instant::now()));
+        let delay = self.delays.lock().unwrap().get(account_id).copied();
+        if let Some(delay) = delay {
+            tokio::time::sleep(delay).await;
+        }
         let next = self
             .script
             .lock()
@@ -50,13 +60,13 @@ impl Remover for Scripted {
     }
 }
 
-fn ids(n: usize) -> Vec<String> {
+pub(super) fn ids(n: usize) -> Vec<String> {
     (0..n)
         .map(|i| format!("712020:{i:08}-0000-4000-8000-000000000000"))
         .collect()
 }
 
-fn plan_of(ids: &[String], rate: f64, in_flight: usize) -> Plan {
+pub(super) fn plan_of(ids: &[String], rate: f64, in_flight: usize) -> Plan {
     let rows = ids.iter().map(|id| PlanRow {
         account_id: id.clone(),
         name: format!("User {id}"),
@@ -70,13 +80,13 @@ fn plan_of(ids: &[String], rate: f64, in_flight: usize) -> Plan {
     plan
 }
 
-fn collect() -> (EventSink, Arc<Mutex<Vec<Event>>>) {
+pub(super) fn collect() -> (EventSink, Arc<Mutex<Vec<Event>>>) {
     let seen = Arc::new(Mutex::new(Vec::new()));
     let s = seen.clone();
     (Arc::new(move |e| s.lock().unwrap().push(e)), seen)
 }
 
-async fn run(
+pub(super) async fn run(
     site: &Arc<Scripted>,
     dir: &Path,
     plan: Plan,

@@ -249,7 +249,7 @@ export function summaryWords(run) {
 export function historyWords(s) {
   const status = {
     completed: 'completed', stopped: 'stopped', credentials_rejected: 'stopped: credentials rejected',
-  }[s.lastStatus] ?? (s.active ? 'running now' : 'cut short');
+  }[s.lastStatus] ?? (s.active ? 'running now' : s.runningElsewhere ? 'running in another window or terminal' : 'cut short');
   const host = String(s.site ?? '').replace(/^https?:\/\//, '').replace(/\/$/, '');
   const c = s.counters ? ` — ${countersWords({ ...zeroCounters(), ...s.counters })}` : '';
   return `${formatWhen(s.createdAt)} · ${host} · ${plural(Array.isArray(s.rows) ? s.rows.length : s.rows ?? 0, 'user')} · ${status}${c}`;
@@ -260,5 +260,5 @@ export function historyWords(s) {
  * (`cutShort`), never one running now. A run the admin stopped is not offered, only listed.
  */
 export function findResumable(runs) {
-  return (runs ?? []).find((r) => !r.active && (r.cutShort ?? r.resumable)) ?? null;
+  return (runs ?? []).find((r) => !r.active && !r.runningElsewhere && (r.cutShort ?? r.resumable)) ?? null;
 }

@@ -1,0 +1,213 @@
+//! A small summary per run (`summary.json`), written when a session of it ends, so the history
+//! never parses the plan and journal of a 100,000-row run; rebuilt from them only when it is
+//! missing or the journal has grown since. A journal another process holds locked (a live run in
+//! another window or terminal) is not read at all: on Windows the lock forbids it, and the run
+//! is marked as running elsewhere.
+
+use super::events::RunStatus;
+use super::journal::{self, JournalState, JOURNAL_FILE};
+use super::outcome::Counters;
+use super::plan::Plan;
+use super::results::{count, final_outcomes};
+use super::runs::RunSummaryInfo;
+use serde::{Deserialize, Serialize};
+use std::fs::File;
+use std::path::Path;
+
+/// The summary file in a run's folder.
+pub const SUMMARY_FILE: &str = "summary.json";
+
+/// What `summary.json` holds: the history line, and the journal length it was made from.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Stored {
+    journal_bytes: u64,
+    run_id: String,
+    created_at: String,
+    site: String,
+    email: String,
+    source_file: Option<String>,
+    rows: usize,
+    counters: Counters,
+    last_status: Option<RunStatus>,
+    resumable: bool,
+}
+
+impl Stored {
+    fn new(plan: &Plan, state: &JournalState, journal_bytes: u64) -> Stored {
+        Stored {
+            journal_bytes,
+            run_id: plan.run_id.clone(),
+            created_at: plan.created_at.clone(),
+            site: plan.site.clone(),
+            email: plan.email.clone(),
+            source_file: plan.source_file.clone(),
+            rows: plan.rows.len(),
+            counters: count(&final_outcomes(plan, state)),
+            last_status: state.last_status,
+            resumable: state.decided.len() < plan.rows.len(),
+        }
+    }
+
+    fn info(self, dir: &Path, running_elsewhere: bool) -> RunSummaryInfo {
+        RunSummaryInfo {
+            run_id: self.run_id,
+            dir: dir.to_path_buf(),
+            created_at: self.created_at,
+            site: self.site,
+            email: self.email,
+            source_file: self.source_file,
+            rows: self.rows,
+            counters: self.counters,
+            last_status: self.last_status,
+            resumable: self.resumable,
+            running_elsewhere,
+        }
+    }
+}
+
+fn journal_bytes(dir: &Path) -> Option<u64> {
+    std::fs::metadata(dir.join(JOURNAL_FILE))
+        .ok()
+        .map(|m| m.len())
+}
+
+/// Writes the summary of `plan` as `state` has it (through a temporary file renamed into place).
+/// Best effort: the history rebuilds a missing one.
+pub fn write_summary(dir: &Path, plan: &Plan, state: &JournalState) {
+    write_at(dir, plan, state, journal_bytes(dir).unwrap_or(0));
+}
+
+/// Writes the summary as made from a journal of `bytes` bytes.
+fn write_at(dir: &Path, plan: &Plan, state: &JournalState, bytes: u64) {
+    let stored = Stored::new(plan, state, bytes);
+    let tmp = dir.join(format!("{SUMMARY_FILE}.tmp"));
+    let written = serde_json::to_vec(&stored)
+        .map_err(std::io::Error::other)
+        .and_then(|bytes| std::fs::write(&tmp, bytes))
+        .and_then(|()| std::fs::rename(&tmp, dir.join(SUMMARY_FILE)));
+    if let Err(e) = written {
+        tracing::warn!(dir = %dir.display(), "could not write the run's summary: {e}");
+    }
+}
+
+/// True when another handle holds the journal's lock: a run going on in another process (or,
+/// for the window, its own active run, which it knows about and says so itself).
+fn locked_elsewhere(dir: &Path) -> bool {
+    let Ok(file) = File::open(dir.join(JOURNAL_FILE)) else {
+        return false;
+    };
+    matches!(
+        file.try_lock_shared(),
+        Err(std::fs::TryLockError::WouldBlock)
+    )
+}
+
+/// The history line of the run in `dir`; `None` for a folder that is not a readable run.
+pub fn summary_of(dir: &Path) -> Option<RunSummaryInfo> {
+    let stored: Option<Stored> = std::fs::read(dir.join(SUMMARY_FILE))
+        .ok()
+        .and_then(|bytes| serde_json::from_slice(&bytes).ok());
+    let running_elsewhere = locked_elsewhere(dir);
+    if let Some(stored) = stored {
+        // Fresh, or the journal is another process's to read: the summary is the best there is.
+        if running_elsewhere || Some(stored.journal_bytes) == journal_bytes(dir) {
+            return Some(stored.info(dir, running_elsewhere));
+        }
+    }
+    let plan = journal::read_plan(dir).ok()?;
+    if running_elsewhere {
+        return Some(Stored::new(&plan, &JournalState::default(), 0).info(dir, true));
+    }
+    // The length first: should the journal grow while it is read, the summary is stale, not wrong.
+    let bytes = journal_bytes(dir).unwrap_or(0);
+    let state = journal::read_state(dir).unwrap_or_default();
+    write_at(dir, &plan, &state, bytes);
+    Some(Stored::new(&plan, &state, 0).info(dir, false))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sweep::journal::Record;
+    use crate::sweep::{PlanRow, Run, PLAN_FILE};
+
+    fn plan(rows: usize) -> Plan {
+        Plan::new(
+            "https://acme.atlassian.net",
+            "admin@example.com",
+            (0..rows).map(|i| PlanRow {
+                account_id: format!("5b10ac8d82e05b22cc7d4e{i:02x}"),
+                ..PlanRow::default()
+            }),
+        )
+    }
+
+    fn session(run: &Run) {
+        run.journal
+            .append(&Record::Session {
+                at: "t".into(),
+                caller_account_id: "me".into(),
+                resumed: false,
+            })
+            .unwrap();
+    }
+
+    #[test]
+    fn a_fresh_summary_is_read_instead_of_the_plan_and_journal() {
+        let tmp = tempfile::tempdir().unwrap();
+        let run = Run::create(tmp.path(), plan(3)).unwrap();
+        session(&run);
+        let dir = run.dir.clone();
+        write_summary(&dir, &run.plan, &run.state);
+        drop(run);
+        // A plan that cannot be parsed any more: a fresh summary never needs it.
+        let real_plan = std::fs::read(dir.join(PLAN_FILE)).unwrap();
+        std::fs::write(dir.join(PLAN_FILE), b"not json").unwrap();
+        let info = summary_of(&dir).expect("listed from its summary");
+        assert_eq!(
+            (info.rows, info.resumable, info.running_elsewhere),
+            (3, true, false)
+        );
+        // The journal grew since: the summary is stale and the run is read again.
+        std::fs::OpenOptions::new()
+            .append(true)
+            .open(dir.join(JOURNAL_FILE))
+            .and_then(|mut f| std::io::Write::write_all(&mut f, b"\n"))
+            .unwrap();
+        assert!(summary_of(&dir).is_none(), "a stale summary was trusted");
+        std::fs::write(dir.join(PLAN_FILE), real_plan).unwrap();
+        assert_eq!(summary_of(&dir).unwrap().rows, 3);
+    }
+
+    #[test]
+    fn a_missing_summary_is_rebuilt_and_kept() {
+        let tmp = tempfile::tempdir().unwrap();
+        let run = Run::create(tmp.path(), plan(2)).unwrap();
+        session(&run);
+        let dir = run.dir.clone();
+        drop(run);
+        assert!(!dir.join(SUMMARY_FILE).exists());
+        let info = summary_of(&dir).unwrap();
+        assert_eq!((info.rows, info.counters.not_attempted), (2, 2));
+        assert!(
+            dir.join(SUMMARY_FILE).exists(),
+            "the rebuilt summary was not kept"
+        );
+    }
+
+    #[test]
+    fn a_run_whose_journal_another_handle_holds_is_running_elsewhere_and_not_read() {
+        let tmp = tempfile::tempdir().unwrap();
+        let run = Run::create(tmp.path(), plan(2)).unwrap();
+        session(&run);
+        let info = summary_of(&run.dir).unwrap();
+        assert!(info.running_elsewhere, "the held lock was not seen");
+        assert!(
+            !run.dir.join(SUMMARY_FILE).exists(),
+            "a live run's summary was written"
+        );
+        let dir = run.dir.clone();
+        drop(run);
+        assert!(!summary_of(&dir).unwrap().running_elsewhere);
+    }
+}
