@@ -3,6 +3,21 @@
 //! One reqwest client per `SiteClient` (connections are pooled and reused; clones share it).
 //! Redirects are never followed, so credentials cannot travel to another host (DESIGN.md §5);
 //! plain http is refused by reqwest itself unless the site is on this computer.
+//!
+//! Company networks (issue "Robust under failure, and at home on real company networks"):
+//! - Trust: the bundled Mozilla roots *and* the operating system's store (reqwest's
+//!   `rustls-tls-native-roots`: rustls-native-certs reads the Windows and macOS stores, and on
+//!   Linux the OpenSSL locations, honouring SSL_CERT_FILE and SSL_CERT_DIR). A TLS-inspecting
+//!   proxy (Zscaler, Netskope) re-signs every site with a root IT installs in that store; the
+//!   bundled roots keep Atlassian reachable on a machine whose store is empty or unreadable.
+//!   Native roots rather than rustls-platform-verifier: reqwest 0.12 loads native roots itself,
+//!   while the platform verifier would need a hand-built rustls config; what it would add is
+//!   the platform's own checks, revocation (OCSP/CRL) above all, which Offboard, like most
+//!   rustls clients, goes without.
+//! - Proxy: reqwest's default honours HTTPS_PROXY, HTTP_PROXY, ALL_PROXY and NO_PROXY, and with
+//!   `system-proxy` also the Windows (registry) and macOS (System Configuration) settings. Only
+//!   a site on this computer opts out (`no_proxy`). A proxy sees the CONNECT line, never the
+//!   request: the token travels inside the TLS tunnel.
 
 use super::reply::{classify, looks_like_html};
 use super::{AtlassianError, Myself, Remover, Site, SiteUser, TransportKind, Verdict};
@@ -72,6 +87,8 @@ struct Inner {
     email: String,
     token: ApiToken,
     config: ClientConfig,
+    /// The proxy requests go through, as `scheme://host:port` (no credentials), for messages.
+    proxy: Option<String>,
     http: reqwest::Client,
 }
 
@@ -104,10 +121,13 @@ impl SiteClient {
             .default_headers(headers)
             .redirect(redirect::Policy::none())
             .https_only(!site.is_loopback());
-        if site.is_loopback() {
+        let proxy = if site.is_loopback() {
             // A system proxy must not see (or swallow) traffic meant for this computer.
             builder = builder.no_proxy();
-        }
+            None
+        } else {
+            proxy_for(&site)
+        };
         let http = builder.build().map_err(|e| {
             AtlassianError::Setup(format!(
                 "the secure connection settings could not be prepared ({})",
@@ -120,6 +140,7 @@ impl SiteClient {
                 email: email.trim().to_owned(),
                 token,
                 config,
+                proxy,
                 http,
             }),
         })
@@ -284,6 +305,7 @@ impl SiteClient {
             err,
             &inner.site.authority(),
             inner.site.is_loopback(),
+            inner.proxy.as_deref(),
             inner.config.connect_timeout,
             inner.config.request_timeout,
         );
@@ -304,6 +326,25 @@ impl SiteClient {
     }
 }
 
+/// The proxy reqwest will use for `site`: the same matcher (environment first, then the
+/// system settings) that reqwest's default proxy uses, so messages name the right address.
+fn proxy_for(site: &Site) -> Option<String> {
+    let uri: hyper::Uri = site.base_url().parse().ok()?;
+    let matcher = hyper_util::client::proxy::matcher::Matcher::from_system();
+    let proxy = matcher.intercept(&uri)?;
+    let proxy = proxy.uri();
+    let host = proxy.host()?;
+    // Built from parts, so a user name or password in the setting never reaches a message.
+    let port = proxy
+        .port_u16()
+        .map(|p| format!(":{p}"))
+        .unwrap_or_default();
+    Some(format!(
+        "{}://{host}{port}",
+        proxy.scheme_str().unwrap_or("http")
+    ))
+}
+
 impl fmt::Debug for SiteClient {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SiteClient")
@@ -311,6 +352,7 @@ impl fmt::Debug for SiteClient {
             .field("email", &self.inner.email)
             .field("token", &self.inner.token)
             .field("config", &self.inner.config)
+            .field("proxy", &self.inner.proxy)
             .finish()
     }
 }

@@ -7,6 +7,9 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+/// A certificate chain and its key, as PEM bytes.
+type CertAndKey = (Vec<u8>, Vec<u8>);
+
 /// Options of `offboard practice-site`.
 #[derive(Debug, Clone, clap::Args)]
 pub struct PracticeSiteArgs {
@@ -77,6 +80,13 @@ pub struct PracticeSiteArgs {
     /// user_agent (never a token). Tests compare it with what a client reported.
     #[arg(long, value_name = "FILE")]
     pub record_file: Option<PathBuf>,
+    /// Serve https with this certificate (PEM: the site's certificate first, then any
+    /// intermediates), as a site behind a company's inspecting proxy would; needs --tls-key.
+    #[arg(long, value_name = "PEM", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// The private key (PEM) of --tls-cert.
+    #[arg(long, value_name = "PEM", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
 }
 
 impl PracticeSiteArgs {
@@ -106,6 +116,28 @@ impl PracticeSiteArgs {
         config.keep_after_delete = self.keep_after_delete.clone();
         Ok(config)
     }
+
+    /// The certificate and key files' contents, when https was asked for.
+    fn tls_files(&self) -> Result<Option<CertAndKey>, PracticeError> {
+        let (Some(cert), Some(key)) = (&self.tls_cert, &self.tls_key) else {
+            return Ok(None);
+        };
+        let read = |setting: &'static str, path: &Path| {
+            std::fs::read(path).map_err(|e| PracticeError::InvalidSetting {
+                setting,
+                reason: format!("{} could not be read ({e})", path.display()),
+            })
+        };
+        Ok(Some((read("--tls-cert", cert)?, read("--tls-key", key)?)))
+    }
+
+    /// Starts the site these options describe, over https when a certificate was given.
+    async fn start(&self, config: PracticeConfig) -> Result<PracticeSite, PracticeError> {
+        match self.tls_files()? {
+            Some((cert, key)) => PracticeSite::start_tls_on(config, self.port, &cert, &key).await,
+            None => PracticeSite::start_on(config, self.port).await,
+        }
+    }
 }
 
 /// Runs the practice site until Ctrl-C or SIGTERM; returns the process exit code.
@@ -121,14 +153,12 @@ pub(crate) async fn run_until(
     stop: impl Future<Output = ()>,
 ) -> i32 {
     let site = match args.to_config() {
-        Ok(config) => match PracticeSite::start_on(config.clone(), args.port)
-            .await
-            .and_then(|site| {
-                if let Some(path) = &args.export_csv {
-                    write_export(&config.users, path)?;
-                }
-                Ok(site)
-            }) {
+        Ok(config) => match args.start(config.clone()).await.and_then(|site| {
+            if let Some(path) = &args.export_csv {
+                write_export(&config.users, path)?;
+            }
+            Ok(site)
+        }) {
             Ok(site) => site,
             Err(e) => return fail(&e),
         },
@@ -508,6 +538,29 @@ mod tests {
             "no banner: {}",
             String::from_utf8_lossy(&out)
         );
+    }
+
+    #[tokio::test]
+    async fn https_needs_both_files_and_refuses_unreadable_ones() {
+        assert!(Wrapper::try_parse_from(["x", "--tls-cert", "c.pem"]).is_err());
+        assert!(Wrapper::try_parse_from(["x", "--tls-key", "k.pem"]).is_err());
+        let dir = tempfile::tempdir().unwrap();
+        let cert = dir.path().join("cert.pem");
+        std::fs::write(&cert, "not a certificate").unwrap();
+        let key = dir.path().join("missing-key.pem");
+        for (cert, key) in [(&cert, &cert), (&cert, &key)] {
+            let args = parse(&[
+                "--users",
+                "1",
+                "--tls-cert",
+                cert.to_str().unwrap(),
+                "--tls-key",
+                key.to_str().unwrap(),
+            ]);
+            let mut out = Vec::new();
+            assert_eq!(run_until(&args, &mut out, async {}).await, 1);
+            assert!(out.is_empty(), "no banner");
+        }
     }
 
     #[tokio::test]

@@ -1,4 +1,5 @@
-//! The listening side: accept loop, one task per keep-alive connection, shutdown.
+//! The listening side: accept loop, one task per keep-alive connection, shutdown; plain http,
+//! or https when started with a certificate (tls.rs).
 
 use super::config::{Faults, PracticeConfig};
 use super::handler::serve;
@@ -8,9 +9,14 @@ use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
 use std::sync::{Arc, Mutex};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::net::TcpListener;
 use tokio::sync::{watch, Notify};
 use tokio::task::{JoinHandle, JoinSet};
+use tokio_rustls::TlsAcceptor;
+
+#[path = "tls.rs"]
+mod tls;
 
 /// A running practice site. Clones share the same server; it stops on `shutdown`, or when the
 /// last clone is dropped.
@@ -54,6 +60,35 @@ impl PracticeSite {
         config: PracticeConfig,
         port: u16,
     ) -> Result<PracticeSite, PracticeError> {
+        PracticeSite::listen(config, port, None).await
+    }
+
+    /// Starts a site over https on 127.0.0.1 with a free port, presenting `cert_pem` (leaf
+    /// first, then any intermediates) with `key_pem`: the same routes as [`PracticeSite::start`].
+    pub async fn start_tls(
+        config: PracticeConfig,
+        cert_pem: &[u8],
+        key_pem: &[u8],
+    ) -> Result<PracticeSite, PracticeError> {
+        PracticeSite::start_tls_on(config, 0, cert_pem, key_pem).await
+    }
+
+    /// Like [`PracticeSite::start_tls`], on 127.0.0.1:`port` (0 = any free port).
+    pub async fn start_tls_on(
+        config: PracticeConfig,
+        port: u16,
+        cert_pem: &[u8],
+        key_pem: &[u8],
+    ) -> Result<PracticeSite, PracticeError> {
+        let acceptor = tls::acceptor(cert_pem, key_pem)?;
+        PracticeSite::listen(config, port, Some(acceptor)).await
+    }
+
+    async fn listen(
+        config: PracticeConfig,
+        port: u16,
+        tls: Option<TlsAcceptor>,
+    ) -> Result<PracticeSite, PracticeError> {
         config.validate()?;
         let addr = format!("127.0.0.1:{port}");
         let bind_error = |source| PracticeError::Bind {
@@ -62,10 +97,11 @@ impl PracticeSite {
         };
         let listener = TcpListener::bind(&addr).await.map_err(bind_error)?;
         let local = listener.local_addr().map_err(bind_error)?;
-        let url = format!("http://127.0.0.1:{}", local.port());
+        let scheme = if tls.is_some() { "https" } else { "http" };
+        let url = format!("{scheme}://127.0.0.1:{}", local.port());
         let state = Arc::new(SiteState::new(config, url.clone()));
         let (stop, stopped) = watch::channel(false);
-        let task = tokio::spawn(accept_loop(listener, Arc::clone(&state), stopped));
+        let task = tokio::spawn(accept_loop(listener, tls, Arc::clone(&state), stopped));
         Ok(PracticeSite {
             inner: Arc::new(Inner {
                 state,
@@ -76,7 +112,7 @@ impl PracticeSite {
         })
     }
 
-    /// The base URL, `http://127.0.0.1:PORT`.
+    /// The base URL, `http://127.0.0.1:PORT` (`https://` when started with a certificate).
     pub fn url(&self) -> String {
         self.inner.url.clone()
     }
@@ -131,6 +167,7 @@ impl PracticeSite {
 
 async fn accept_loop(
     listener: TcpListener,
+    tls: Option<TlsAcceptor>,
     state: Arc<SiteState>,
     mut stopped: watch::Receiver<bool>,
 ) {
@@ -141,7 +178,11 @@ async fn accept_loop(
             accepted = listener.accept() => {
                 // A failed accept (e.g. out of file descriptors) only loses that connection.
                 if let Ok((stream, _)) = accepted {
-                    connections.spawn(connection(stream, Arc::clone(&state), stopped.clone()));
+                    let (state, stopped) = (Arc::clone(&state), stopped.clone());
+                    match tls.clone() {
+                        None => connections.spawn(connection(stream, state, stopped)),
+                        Some(tls) => connections.spawn(tls_connection(tls, stream, state, stopped)),
+                    };
                 }
             }
             // Reap finished connection tasks so the set does not grow for ever.
@@ -152,7 +193,28 @@ async fn accept_loop(
     connections.shutdown().await;
 }
 
-async fn connection(stream: TcpStream, state: Arc<SiteState>, mut stopped: watch::Receiver<bool>) {
+/// The TLS handshake in the connection's own task, so a slow or refusing client (one that does
+/// not trust the certificate) holds up nobody else; a failed handshake just closes the socket.
+async fn tls_connection(
+    tls: TlsAcceptor,
+    stream: tokio::net::TcpStream,
+    state: Arc<SiteState>,
+    mut stopped: watch::Receiver<bool>,
+) {
+    let stream = tokio::select! {
+        accepted = tls.accept(stream) => match accepted {
+            Ok(stream) => stream,
+            Err(_) => return,
+        },
+        _ = stopped.changed() => return,
+    };
+    connection(stream, state, stopped).await;
+}
+
+async fn connection<S>(stream: S, state: Arc<SiteState>, mut stopped: watch::Receiver<bool>)
+where
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
     let kill = Arc::new(Notify::new());
     let service = {
         let kill = Arc::clone(&kill);
