@@ -20,6 +20,7 @@ fn main() {
         "stop_run",
         "list_runs",
         "continue_run",
+        "retry_run",
         "export_results",
     ];
     tauri_build::try_build(

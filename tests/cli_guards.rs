@@ -87,3 +87,49 @@ async fn a_user_still_there_after_a_removed_reply_is_reported_and_fails_the_run(
         .unwrap();
     assert_eq!((&row[3], &row[7]), ("removed", "no: still on the site"));
 }
+
+/// `offboard delete --dry-run` on `setup`'s site as `email` with `token`.
+fn dry_run_as(setup: &Setup, email: &str, token: &str) -> tokio::process::Command {
+    let mut cmd = setup.cmd();
+    cmd.env("OFFBOARD_API_TOKEN", token)
+        .args(["delete", "--dry-run", "--site", &setup.site.url()])
+        .args(["--email", email, "--csv"])
+        .arg(&setup.csv)
+        .arg("--journal-dir")
+        .arg(setup.journal_dir());
+    cmd
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connecting_names_a_scoped_token_and_warns_an_account_outside_site_admins() {
+    let mut config = PracticeConfig::generated(10, 2);
+    config.scoped_tokens = vec!["scoped-token".into()];
+    let setup = Setup::start(config).await;
+    let admin = setup.config.admin_email.clone();
+    let out = run(dry_run_as(&setup, &admin, "scoped-token")).await;
+    let (_, stderr) = texts(&out);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert!(stderr.contains("token with scopes"), "{stderr}");
+    assert!(
+        stderr.contains("https://id.atlassian.com/manage-profile/security/api-tokens"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("scoped-token"),
+        "the token is never echoed: {stderr}"
+    );
+
+    let (member, token) = (&setup.config.weak_email, &setup.config.weak_token);
+    let out = run(dry_run_as(&setup, member, token)).await;
+    let (_, stderr) = texts(&out);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("Warning: This account is not in your site's site-admins group"),
+        "{stderr}"
+    );
+    let out = run(dry_run_as(&setup, &admin, &setup.config.admin_token)).await;
+    let (_, stderr) = texts(&out);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(!stderr.contains("Warning: This account"), "{stderr}");
+    assert!(setup.site.record().iter().all(|r| r.method == "GET"));
+}

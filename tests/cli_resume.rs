@@ -91,3 +91,34 @@ async fn a_run_killed_at_any_instant_resumes_without_losing_or_repeating_a_decis
     }
     assert_eq!(summary(&out)["removed"], setup.removable().len() as u64);
 }
+
+/// `offboard runs | head`: a reader that goes away early ends the listing quietly, without the
+/// panic `println!` gives on a closed pipe.
+#[test]
+fn the_history_listing_stops_quietly_when_its_reader_goes_away() {
+    use offboard::sweep::{Plan, PlanRow, Run};
+    let journal_dir = tempfile::tempdir().unwrap();
+    for i in 0..3 {
+        let rows = (0..2).map(|r| PlanRow {
+            account_id: format!("5b10ac8d82e05b22cc7d4e{i}{r}"),
+            ..PlanRow::default()
+        });
+        let mut plan = Plan::new("https://acme.atlassian.net", "admin@example.com", rows);
+        plan.run_id = format!("20261201-12000{i}-aaaaaa");
+        Run::create(journal_dir.path(), plan).unwrap();
+    }
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_offboard"))
+        .arg("runs")
+        .arg("--journal-dir")
+        .arg(journal_dir.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The reading end closes before anything is written: every write meets a closed pipe.
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(out.status.success(), "{:?}: {stderr}", out.status);
+}

@@ -14,6 +14,8 @@ use tokio::net::TcpListener;
 const EMAIL: &str = "admin@acme.test";
 const TOKEN: &str = "ATATT3xFfGF0-secret-token-value";
 
+#[path = "site_client/credentials.rs"]
+mod credentials;
 #[path = "site_client/groups.rs"]
 mod groups;
 #[path = "site_client/server.rs"]

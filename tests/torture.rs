@@ -559,7 +559,7 @@ async fn r5_the_token_is_in_no_file_output_argument_list_or_app_reply() {
         &state.results_file(&started.run_id).unwrap(),
     ));
     // Resuming a finished run: whatever the reply, it is scanned too.
-    match state.continue_run(&started.run_id, sink).await {
+    match state.continue_run(&started.run_id, false, sink).await {
         Ok(again) => keep(serde_json::to_string(&again)),
         Err(e) => keep(serde_json::to_string(&e)),
     }

@@ -49,7 +49,8 @@ pub enum Command {
     /// List the runs kept on this computer.
     Runs(RunsArgs),
     /// Run the practice site: a simulated Atlassian site on this computer, for learning and tests.
-    PracticeSite(crate::practice::PracticeSiteArgs),
+    // Boxed: its many knobs would otherwise make every command as large.
+    PracticeSite(Box<crate::practice::PracticeSiteArgs>),
 }
 
 /// Options shared by `delete` and `resume` about how to talk to the site.
@@ -124,6 +125,10 @@ pub struct DeleteArgs {
 pub struct ResumeArgs {
     /// The run's id (from `offboard runs`) or its folder.
     pub run: String,
+    /// Also send the rows that failed again, in this same run (a row whose earlier reply was
+    /// lost and is now gone from the site is reported removed).
+    #[arg(long)]
+    pub retry_failed: bool,
     /// Also write the results CSV here (it is always kept in the run's folder).
     #[arg(long, value_name = "FILE")]
     pub results: Option<PathBuf>,
@@ -218,7 +223,7 @@ pub fn main() -> i32 {
             Command::Resume(args) => run::resume(args).await,
             Command::Token(args) => token::token(args).await,
             Command::Runs(args) => run::list(args),
-            Command::PracticeSite(args) => crate::practice::run_cli(args).await,
+            Command::PracticeSite(args) => crate::practice::run_cli(*args).await,
         }
     })
 }

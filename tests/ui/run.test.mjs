@@ -1,7 +1,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  newRun, applyEvent, bufferedRun, controls, throttled, failedIds, leftCount, summaryWords, historyWords,
+  newRun, applyEvent, bufferedRun, controls, throttled, retryLabel, leftCount, summaryWords, historyWords, resumeOfferWords,
   findResumable, countersWords, zeroCounters, verifiedWords, rehearsalVerdict,
 } from '../../ui/js/model/run.js';
 
@@ -30,7 +30,16 @@ test('row events set outcomes and move counters once per row', () => {
   assert.equal(run.counters.failed, 1);
   assert.equal(run.done, 2);
   assert.equal(run.message[1], 'Server error');
-  assert.deepEqual(failedIds(run), ['id1']);
+});
+
+test('after a run, one button retries failed rows and goes on with untried ones, in the same run', () => {
+  const finished = (counters) => ({ state: 'finished', counters: { ...zeroCounters(), ...counters } });
+  assert.equal(retryLabel(finished({ removed: 3 })), null);
+  assert.equal(retryLabel(finished({ failed: 1 })), 'Retry 1 failed row');
+  assert.equal(retryLabel(finished({ failed: 2, notAttempted: 5 })), 'Retry 2 failed rows and go on');
+  assert.equal(retryLabel(finished({ notAttempted: 5 })), 'Go on with 5 rows not attempted');
+  // Never while the run is still going.
+  assert.equal(retryLabel({ state: 'running', counters: { ...zeroCounters(), failed: 1 } }), null);
 });
 
 test('a row found by index when its id is unknown to the map is ignored unless both agree', () => {
@@ -132,6 +141,20 @@ test('history lines and the resume offer', () => {
   assert.equal(findResumable([elsewhere]), null);
   assert.equal(findResumable([{ ...elsewhere, cutShort: undefined }]), null);
   assert.match(historyWords(elsewhere), /running in another window or terminal/);
+});
+
+test('the resume offer counts decided rows, not rows with any outcome', () => {
+  // 297 rows, 80 decided: the other 217 count as "not attempted" in the counters.
+  const cut = { runId: 'k', site: 'https://acme.atlassian.net/', rows: 297, decided: 80,
+    counters: { ...zeroCounters(), removed: 80, notAttempted: 217 }, cutShort: true };
+  assert.equal(resumeOfferWords(cut),
+    'A run on acme.atlassian.net stopped before it finished (80 of 297 users decided). Resume it where it stopped? No decision is repeated.');
+  // Without the figure (an older app), no count rather than a wrong one.
+  assert.doesNotMatch(resumeOfferWords({ ...cut, decided: undefined }), /decided\)/);
+  // A run whose journal cannot be read says why, and shows no counts.
+  const damaged = { ...cut, problem: 'The journal is damaged at line 3.', resumable: false, cutShort: false };
+  assert.match(historyWords(damaged), /cannot be read: The journal is damaged at line 3\.$/);
+  assert.equal(findResumable([damaged]), null);
 });
 
 test('the verified event after "finished" is folded: counts, and the rows still on the site', () => {

@@ -61,6 +61,8 @@ export const resumeRun = () => call('resume_run');
 export const stopRun = () => call('stop_run');
 export const listRuns = () => call('list_runs');
 export const continueRun = (runId, onEvent) => call('continue_run', { runId, onEvent: channel(onEvent) });
+/** Sends a finished run's failed rows again (and its untried ones), in the same run. */
+export const retryRun = (runId, onEvent) => call('retry_run', { runId, onEvent: channel(onEvent) });
 export const exportResults = (runId) => call('export_results', { runId });
 
 /**

@@ -46,16 +46,9 @@ export function initChoose(app) {
     search.value = '';
     $('#choose-area').hidden = false;
     dropZone.classList.add('compact');
-    let note = null;
-    if (app.pendingSelect) {
-      const missed = app.list.selectOnly(app.pendingSelect);
-      note = `Selected the ${plural(app.pendingSelect.length - missed.length, 'failed row')} of the earlier run` +
-        (missed.length ? `; ${formatCount(missed.length)} of them are not in this file or are protected.` : '.');
-      app.pendingSelect = null;
-    }
     table.setCount(app.list.visible.length);
     app.refresh();
-    setError($('#choose-note'), note ? { message: note } : null);
+    setError($('#choose-note'), null);
     await afterPaint();
     performance.mark('import:interactive');
     // After the table is up: warm the search while the admin is still reading it.
@@ -194,12 +187,6 @@ export function initChoose(app) {
       list.roster.message[i] = message ?? '';
       list.hasOutcomes = true;
       if (app.step === 'choose') table.schedule();
-    },
-    selectOnly(ids) {
-      const missed = app.list.selectOnly(ids);
-      table.render();
-      app.refresh();
-      return missed;
     },
   };
 }

@@ -12,6 +12,8 @@ export function initConnect(app) {
   const check = $('#check-connection');
   const whoami = $('#whoami');
   const adminsNote = $('#site-admins-note');
+  // Rust's warning when the account is not in the site's site-admins group (null otherwise).
+  const standing = $('#admin-standing-warning');
   const slots = { site: $('#site-error'), email: $('#email-error'), token: $('#token-error') };
   const general = $('#connect-error');
   let saved = [];
@@ -40,6 +42,7 @@ export function initConnect(app) {
     if (check.disabled) return;
     // Any attempt, good or not, voids Rust's plans: the page's go with them.
     app.voidPlans();
+    showStanding(null);
     await busy(check, async () => {
       try {
         const conn = await api.connect({
@@ -57,6 +60,7 @@ export function initConnect(app) {
           (conn.tokenSaved ? ' The token is saved on this computer.' : '');
         whoami.hidden = false;
         showSiteAdmins(conn.siteAdmins);
+        showStanding(conn.adminWarning);
         if (conn.warning) setError(general, { message: conn.warning });
         // Moves the "you" lock and the live site-admins locks in an export already open.
         app.list?.setConnection(conn.accountId, conn.siteAdmins?.ids ?? []);
@@ -79,6 +83,12 @@ export function initConnect(app) {
     adminsNote.textContent = sa?.note ?? '';
     adminsNote.hidden = !adminsNote.textContent;
     adminsNote.classList.toggle('warning', sa?.checked === false);
+  }
+
+  // Said at the check, before anything runs: removals will probably be refused (HTTP 403).
+  function showStanding(warning) {
+    standing.textContent = warning ?? '';
+    standing.hidden = !warning;
   }
 
   $('#connect-next').addEventListener('click', () => app.go('choose'));

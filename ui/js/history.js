@@ -2,7 +2,7 @@
 
 import * as api from './api.js';
 import { $, busy, h, setError } from './dom.js';
-import { findResumable, historyWords } from './model/run.js';
+import { findResumable, historyWords, resumeOfferWords } from './model/run.js';
 
 export function initHistory(app) {
   const dialog = $('#resume-offer');
@@ -35,12 +35,7 @@ export function initHistory(app) {
 
   function show(summary) {
     offered = summary;
-    const site = summary.site.replace(/^https?:\/\//, '');
-    const left = summary.counters ? Object.values(summary.counters).reduce((a, b) => a + b, 0) : null;
-    const rows = Array.isArray(summary.rows) ? summary.rows.length : summary.rows;
-    $('#resume-offer-words').textContent = `A run on ${site} stopped before it finished` +
-      (left != null && rows ? ` (${left} of ${rows} users decided)` : '') +
-      `. Resume it where it stopped? No decision is repeated.`;
+    $('#resume-offer-words').textContent = resumeOfferWords(summary);
     setError(offerError, null);
     if (!dialog.open) dialog.showModal();
   }

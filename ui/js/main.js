@@ -22,7 +22,6 @@ const app = {
   planEpoch: 0, // bumped by each connect attempt and import: Rust voids its plans then
   run: null, // the run shown in the Run step (model/run.js)
   history: [], // [RunSummary]
-  pendingSelect: null, // account ids to select once an export is open (retry of a run without it)
   step: 'connect',
   steps: {},
 

@@ -7,7 +7,7 @@ import { VirtualTable } from './vtable.js';
 import { formatCount, formatCountdown, formatEta, formatRate, percent, plural } from './model/format.js';
 import { OUTCOMES } from './model/roster.js';
 import {
-  OUTCOME_LABELS, bufferedRun, controls, failedIds, leftCount, summaryWords, throttled, verifiedWords,
+  OUTCOME_LABELS, bufferedRun, controls, retryLabel, leftCount, summaryWords, throttled, verifiedWords,
 } from './model/run.js';
 
 const ROW_HEIGHT = 32;
@@ -173,7 +173,9 @@ export function initRun(app) {
     drawCounts();
     if (run.finishStatus === 'error') setError(errorEl, { message: run.finishMessage || 'The run could not go on.' });
     $('#run-summary-words').textContent = summaryWords(run);
-    $('#retry-failed').hidden = run.counters.failed === 0;
+    const retry = retryLabel(run);
+    $('#retry-failed').hidden = !retry;
+    $('#retry-failed').textContent = retry ?? '';
     $('#run-summary').hidden = false;
     drawVerified(run);
     app.steps.history.load();
@@ -218,20 +220,16 @@ export function initRun(app) {
     }
   }));
 
-  // Failed rows go back through Review, so the retry is confirmed like any other run.
-  $('#retry-failed').addEventListener('click', () => {
-    const ids = failedIds(app.run);
-    if (!ids.length) return;
-    if (app.list) {
-      const missed = app.steps.choose.selectOnly(ids);
-      if (missed.length) setError(errorEl, { message: `${plural(missed.length, 'failed row')} could not be selected again: not in the open export, or protected.` });
-      app.go('review');
-    } else {
-      app.pendingSelect = ids;
-      app.go('choose');
-      setError($('#choose-note'), { message: 'Open the export this run came from: its failed rows will be selected for you.' });
+  // Failed rows are sent again inside the same run, and rows a Stop left go on: a row whose
+  // earlier reply was lost and is gone now is "removed", and nothing is planned a second time.
+  $('#retry-failed').addEventListener('click', (e) => busy(e.currentTarget, async () => {
+    setError(errorEl, null);
+    try {
+      await begin((onEvent) => api.retryRun(app.run.runId, onEvent));
+    } catch (err) {
+      setError(errorEl, err);
     }
-  });
+  }));
 
   return {
     /** Starts Rust's plan `planId` with the phrase the admin typed (Rust checks it). */

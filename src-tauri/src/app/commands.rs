@@ -187,7 +187,17 @@ pub async fn continue_run(
     run_id: String,
     on_event: Channel<RunEvent>,
 ) -> Reply<RunStartedDto> {
-    state.continue_run(&run_id, sink(on_event)).await
+    state.continue_run(&run_id, false, sink(on_event)).await
+}
+
+/// Sends a run's failed rows again, in the same run, with the rows it never reached.
+#[tauri::command]
+pub async fn retry_run(
+    state: State<'_, AppState>,
+    run_id: String,
+    on_event: Channel<RunEvent>,
+) -> Reply<RunStartedDto> {
+    state.continue_run(&run_id, true, sink(on_event)).await
 }
 
 /// Saves a copy of a run's results where the admin chooses; `null` when cancelled.

@@ -432,6 +432,10 @@ pub struct RunSummaryDto {
     email: String,
     rows: usize,
     counters: CountersDto,
+    /// Rows decided so far (the counters also count undecided rows, as not attempted).
+    decided: usize,
+    /// Why the run cannot be read or resumed (a damaged journal).
+    problem: Option<String>,
     last_status: Option<crate::sweep::RunStatus>,
     resumable: bool,
     cut_short: bool,
@@ -455,6 +459,8 @@ impl RunSummaryDto {
             email: info.email,
             rows: info.rows,
             counters: info.counters.into(),
+            decided: info.decided,
+            problem: info.problem,
             last_status: info.last_status,
             resumable: info.resumable,
             source_file: info.source_file,

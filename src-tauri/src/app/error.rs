@@ -62,6 +62,9 @@ impl From<AtlassianError> for AppError {
         let (kind, field) = match &e {
             AtlassianError::Site(_) => ("bad_site", Some("site")),
             AtlassianError::Unauthorized => ("credentials", Some("token")),
+            AtlassianError::ScopedToken => ("scoped_token", Some("token")),
+            AtlassianError::ExpiredToken => ("expired_token", Some("token")),
+            AtlassianError::NoJira => ("no_jira", Some("site")),
             AtlassianError::Forbidden => ("forbidden", Some("email")),
             AtlassianError::Network(_) | AtlassianError::Setup(_) => ("network", Some("site")),
             AtlassianError::BadReply { .. } => ("bad_site", Some("site")),

@@ -43,6 +43,7 @@ pub fn build_app<R: tauri::Runtime>(
             commands::stop_run,
             commands::list_runs,
             commands::continue_run,
+            commands::retry_run,
             commands::export_results,
         ])
 }

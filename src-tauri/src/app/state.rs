@@ -71,6 +71,8 @@ pub struct ConnectionDto {
     warning: Option<String>,
     /// The site's `site-admins` group as read just now.
     site_admins: SiteAdmins,
+    /// Set when that group says this account is not a site admin (show it at once).
+    admin_warning: Option<String>,
 }
 
 /// A saved connection, with whether the keychain still holds its token.
@@ -231,6 +233,7 @@ impl AppState {
             token_saved,
             warning,
             site_admins: conn.site_admins.clone(),
+            admin_warning: conn.admin_warning.clone(),
         };
         let mut s = self.session();
         s.void_plans();

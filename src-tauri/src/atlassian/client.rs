@@ -39,6 +39,8 @@ mod failure;
 mod group;
 #[path = "client_json.rs"]
 mod json;
+#[path = "client_probe.rs"]
+mod probe;
 
 pub use group::{GROUP_PAGE, SITE_ADMINS_GROUP};
 
@@ -156,10 +158,14 @@ impl SiteClient {
         &self.inner.email
     }
 
-    /// `GET /rest/api/3/myself`: who the credentials belong to (the connection check).
+    /// `GET /rest/api/3/myself`: who the credentials belong to (the connection check). A site
+    /// without Jira is told apart from a wrong address by asking Confluence (client_probe.rs).
     pub async fn myself(&self) -> Result<Myself, AtlassianError> {
         let url = self.inner.site.endpoint("/rest/api/3/myself", &[]);
         let reply = self.fetch(Method::GET, url).await?;
+        if super::credential_signals::jira_missing(reply.status) {
+            return Err(self.without_jira(reply).await);
+        }
         parse_json(reply)
     }
 

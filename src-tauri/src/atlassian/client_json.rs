@@ -1,6 +1,7 @@
 //! Reading a lookup's reply: the JSON it should be, or the error an admin should see.
 
 use super::JSON_BODY_LIMIT;
+use crate::atlassian::credential_signals::read_401;
 use crate::atlassian::reply::{
     classify, looks_like_html, parse_error_messages, redirect_message, snippet,
 };
@@ -60,13 +61,16 @@ pub(super) fn parse_json<T: DeserializeOwned>(reply: Reply) -> Result<T, Atlassi
 
 fn error_for(reply: Reply, html: bool) -> AtlassianError {
     let status = reply.status;
+    if status == 401 {
+        // Why, as far as the reply tells: a scoped token, an expired one, or neither.
+        return read_401(&reply.headers, &reply.body).into();
+    }
     match classify(
         status,
         &reply.headers,
         &reply.body,
         OffsetDateTime::now_utc(),
     ) {
-        Verdict::Unauthorized { .. } => AtlassianError::Unauthorized,
         Verdict::Forbidden { .. } => AtlassianError::Forbidden,
         Verdict::RateLimited { status, info } => AtlassianError::RateLimited { status, info },
         _ if (300..400).contains(&status) => AtlassianError::Status {
@@ -90,7 +94,8 @@ fn error_for(reply: Reply, html: bool) -> AtlassianError {
     }
 }
 
-fn bad_reply(status: u16, what: &str, body: &str) -> AtlassianError {
+/// A bad reply, with a short excerpt of its body.
+pub(super) fn bad_reply(status: u16, what: &str, body: &str) -> AtlassianError {
     let excerpt = snippet(body);
     let detail = if excerpt.is_empty() {
         what.to_owned()

@@ -6,6 +6,7 @@
 //! DESIGN.md §6) can sit beside this one later.
 
 mod client;
+pub mod credential_signals;
 mod reply;
 mod site;
 
@@ -13,6 +14,7 @@ pub use client::{
     ClientConfig, SiteClient, BULK_BATCH, ERROR_BODY_LIMIT, GROUP_PAGE, JSON_BODY_LIMIT,
     SITE_ADMINS_GROUP, USER_AGENT,
 };
+pub use credential_signals::{AdminStanding, ConfluenceProbe, CredentialRefusal};
 pub use reply::{classify, parse_error_messages, RateLimitInfo};
 pub use site::{Site, SiteError};
 
@@ -107,7 +109,8 @@ pub enum Verdict {
     NotFound { message: String },
     /// 400: Atlassian refuses to remove this user, with its reason.
     CannotRemove { message: String },
-    /// 401: the email or token is wrong, missing or expired.
+    /// 401: the email or token is wrong, missing, expired or scoped (the message says which
+    /// when the reply told, see `credential_signals`).
     Unauthorized { message: String },
     /// 403: the account lacks site-administration rights.
     Forbidden { message: String },
@@ -231,9 +234,15 @@ pub enum AtlassianError {
     /// The HTTP client could not be built (TLS set-up).
     #[error("could not prepare the connection: {0}")]
     Setup(String),
-    /// 401.
-    #[error("The site rejected the email or API token (HTTP 401). Check both; API tokens expire, so you may need a new one.")]
+    /// 401, for no reason the reply named (a wrong email or token, or an unnamed expiry).
+    #[error("{}", CredentialRefusal::Rejected.message())]
     Unauthorized,
+    /// 401 for a token with scopes, which the site's address does not accept.
+    #[error("{}", CredentialRefusal::Scoped.message())]
+    ScopedToken,
+    /// 401 for a token past its expiry date.
+    #[error("{}", CredentialRefusal::Expired.message())]
+    ExpiredToken,
     /// 403.
     #[error("This account may not manage users on this site (HTTP 403). Use an account in the site-admins group.")]
     Forbidden,
@@ -249,4 +258,31 @@ pub enum AtlassianError {
     /// No reply.
     #[error("Could not reach the site: {0}")]
     Network(String),
+    /// The site has Confluence but no Jira, whose user API site mode needs.
+    #[error("Offboard's site mode removes users through Jira's user API, which this site does not have (it looks like a Confluence-only site). Sites without Jira need organization mode (removing users through Atlassian's organization admin API, with an organization API key made at admin.atlassian.com), which Offboard does not offer yet.")]
+    NoJira,
+}
+
+impl AtlassianError {
+    /// True when the site refused the credentials (401, whatever the reason) or their rights
+    /// (403): going on with them would be refused again.
+    pub fn credentials_refused(&self) -> bool {
+        matches!(
+            self,
+            AtlassianError::Unauthorized
+                | AtlassianError::ScopedToken
+                | AtlassianError::ExpiredToken
+                | AtlassianError::Forbidden
+        )
+    }
+}
+
+impl From<CredentialRefusal> for AtlassianError {
+    fn from(refusal: CredentialRefusal) -> Self {
+        match refusal {
+            CredentialRefusal::Scoped => AtlassianError::ScopedToken,
+            CredentialRefusal::Expired => AtlassianError::ExpiredToken,
+            CredentialRefusal::Rejected => AtlassianError::Unauthorized,
+        }
+    }
 }

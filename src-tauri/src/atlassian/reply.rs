@@ -3,6 +3,7 @@
 //! Everything here is pure (status, headers, body text, the current time in; a meaning out) so
 //! it is tested without HTTP, and the retry schedule stays in the engine (DESIGN.md §4–5).
 
+use super::credential_signals::read_401;
 use super::Verdict;
 use reqwest::header::{HeaderMap, LOCATION};
 use serde::{Deserialize, Serialize};
@@ -122,11 +123,10 @@ fn classify_status(status: u16, headers: &HeaderMap, body: &str, now: OffsetDate
             message: redirect_message(status, headers),
         },
         400 => Verdict::CannotRemove { message: said },
+        // Why, as far as the reply tells (credential_signals.rs): a run halting on a scoped
+        // or expired token says so.
         401 => Verdict::Unauthorized {
-            message: with_detail(
-                "The site rejected the email or API token (HTTP 401). Check both; API tokens expire, so you may need a new one",
-                &said,
-            ),
+            message: after_sentence(read_401(headers, body).message(), &said),
         },
         403 => Verdict::Forbidden {
             message: with_detail(
@@ -188,6 +188,15 @@ pub(crate) fn web_page_message(status: u16, body: &str) -> String {
         &format!("The site answered HTTP {status} with a web page instead of Atlassian's API reply. Check the site address, and any proxy between this computer and Atlassian"),
         &snippet(body),
     )
+}
+
+/// Whole sentences, then what Atlassian said, if anything.
+fn after_sentence(sentences: &str, detail: &str) -> String {
+    if detail.is_empty() {
+        sentences.to_owned()
+    } else {
+        format!("{sentences} Atlassian said: {detail}")
+    }
 }
 
 fn with_detail(lead: &str, detail: &str) -> String {

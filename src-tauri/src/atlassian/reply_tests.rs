@@ -68,6 +68,34 @@ fn credentials_problems_explain_themselves() {
 }
 
 #[test]
+fn a_delete_refused_for_a_scoped_or_expired_token_says_so() {
+    let scoped = r#"{"code":401,"message":"Unauthorized; scope does not match"}"#;
+    let Verdict::Unauthorized { message } = verdict(401, &[], scoped) else {
+        panic!("401 not Unauthorized");
+    };
+    assert!(message.contains("token with scopes"), "{message}");
+    assert!(message.contains("\"Create API token\""), "{message}");
+    assert!(
+        message.ends_with("Atlassian said: Unauthorized; scope does not match"),
+        "{message}"
+    );
+    let expired = r#"{"errorMessages":["The API token has expired."],"errors":{}}"#;
+    let Verdict::Unauthorized { message } = verdict(401, &[], expired) else {
+        panic!("401 not Unauthorized");
+    };
+    assert!(message.contains("because it has expired"), "{message}");
+    // The plain 401 names expiry as a likely cause, with the page that makes a new token.
+    let Verdict::Unauthorized { message } = verdict(401, &[], "") else {
+        panic!("401 not Unauthorized");
+    };
+    assert!(message.contains("probably expired"), "{message}");
+    assert!(
+        message.contains("id.atlassian.com/manage-profile/security/api-tokens"),
+        "{message}"
+    );
+}
+
+#[test]
 fn rate_limits_and_server_errors() {
     let v = verdict(
         429,

@@ -14,6 +14,7 @@ use crate::sweep::{
     self, list_runs, preflight, Guard, PaceSettings, Plan, Run, RunControl, RunOptions, RunStatus,
 };
 use crate::vault::OsKeychain;
+use std::io::Write;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
@@ -91,7 +92,7 @@ pub async fn delete(args: DeleteArgs) -> i32 {
         Ok(r) => r,
         Err(e) => return bad(&e.to_string()),
     };
-    execute(conn, guard, run, args.results.as_deref()).await
+    execute(conn, RunOptions::new(guard), run, args.results.as_deref()).await
 }
 
 /// Runs `offboard resume`.
@@ -118,13 +119,24 @@ pub async fn resume(args: ResumeArgs) -> i32 {
         Ok(admins) => Guard::new(&conn.me.account_id, &admins),
         Err(e) => return session_error(e),
     };
-    eprintln!(
-        "Resuming run {} on {} ({} rows).",
-        run.plan.run_id,
-        site.authority(),
-        run.plan.rows.len()
-    );
-    execute(conn, guard, run, args.results.as_deref()).await
+    let options = if args.retry_failed {
+        eprintln!(
+            "Retrying run {} on {}: {} failed rows are sent again, with the rows not yet tried.",
+            run.plan.run_id,
+            site.authority(),
+            run.state.counters.failed
+        );
+        RunOptions::retrying(guard)
+    } else {
+        eprintln!(
+            "Resuming run {} on {} ({} rows).",
+            run.plan.run_id,
+            site.authority(),
+            run.plan.rows.len()
+        );
+        RunOptions::new(guard)
+    };
+    execute(conn, options, run, args.results.as_deref()).await
 }
 
 /// Runs `offboard runs`.
@@ -134,8 +146,11 @@ pub fn list(args: RunsArgs) -> i32 {
     if runs.is_empty() {
         eprintln!("No runs in {}.", dir.display());
     }
+    // A closed pipe (`offboard runs | head`) ends the listing quietly instead of panicking.
+    let mut out = std::io::stdout().lock();
     for r in runs {
         let state = match (r.last_status, r.resumable) {
+            _ if r.problem.is_some() => "cannot be read: see below",
             _ if r.running_elsewhere => "running in another window or terminal",
             (None, true) => "cut short: resume it",
             (Some(RunStatus::CredentialsRejected), _) => "stopped on rejected credentials",
@@ -143,19 +158,26 @@ pub fn list(args: RunsArgs) -> i32 {
             (_, true) => "unfinished",
             (_, false) => "finished",
         };
-        println!(
-            "{}  {}  {} rows  {}  [{}]",
+        let mut line = format!(
+            "{}  {}  {} rows, {} decided  {}  [{}]",
             r.run_id,
             r.site,
             r.rows,
+            r.decided,
             r.counters.summary_line(),
             state
         );
+        if let Some(problem) = &r.problem {
+            line.push_str(&format!("\n    {problem}"));
+        }
+        if writeln!(out, "{line}").is_err() {
+            break;
+        }
     }
     EXIT_OK
 }
 
-async fn execute(conn: Connection, guard: Guard, run: Run, results: Option<&Path>) -> i32 {
+async fn execute(conn: Connection, options: RunOptions, run: Run, results: Option<&Path>) -> i32 {
     eprintln!(
         "Run {} — journal and results in {}",
         run.plan.run_id,
@@ -170,7 +192,6 @@ async fn execute(conn: Connection, guard: Guard, run: Run, results: Option<&Path
         }
     });
     let events = terminal_sink(run.plan.pace.max_rate);
-    let options = RunOptions { guard };
     let report =
         sweep::execute_verified(Arc::new(conn.client), run, options, control, events).await;
     ctrl_c.abort();
@@ -277,6 +298,9 @@ async fn connect(site: &Site, email: &str, net: &NetArgs) -> Result<Connection, 
         site.authority(),
         me.email_address.as_deref().unwrap_or(&email)
     );
+    if let Some(warning) = &conn.admin_warning {
+        eprintln!("Warning: {warning}");
+    }
     Ok(conn)
 }
 
@@ -310,9 +334,10 @@ fn print_import(roster: &Roster, path: &Path) {
 
 fn site_error(e: AtlassianError) -> i32 {
     eprintln!("offboard: {e}");
-    match e {
-        AtlassianError::Unauthorized | AtlassianError::Forbidden => EXIT_CREDENTIALS,
-        _ => EXIT_BAD_INPUT,
+    if e.credentials_refused() {
+        EXIT_CREDENTIALS
+    } else {
+        EXIT_BAD_INPUT
     }
 }
 

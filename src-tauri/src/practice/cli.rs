@@ -33,6 +33,18 @@ pub struct PracticeSiteArgs {
     /// A DELETE for this account id answers 204 but the user stays on the site (repeatable).
     #[arg(long = "keep-after-delete", value_name = "ID")]
     pub keep_after_delete: Vec<String>,
+    /// The admin email with this token is refused as a scoped token would be: 401 "Unauthorized;
+    /// scope does not match" on every request (repeatable; a made-up practice value).
+    #[arg(long = "scoped-token", value_name = "TOKEN")]
+    pub scoped_tokens: Vec<String>,
+    /// The admin email with this token is refused as an expired token: 401 naming the expiry
+    /// on every request (repeatable; a made-up practice value).
+    #[arg(long = "expired-token", value_name = "TOKEN")]
+    pub expired_tokens: Vec<String>,
+    /// Act out a site with Confluence but no Jira: Jira's paths answer 404 pages and
+    /// Confluence's "Get current user" answers the signed-in caller.
+    #[arg(long)]
+    pub confluence_only: bool,
     /// DELETE requests allowed per second (token bucket); unlimited when not given.
     #[arg(long, value_name = "R")]
     pub rate: Option<f64>,
@@ -114,6 +126,9 @@ impl PracticeSiteArgs {
         config.site_admins.extend(self.site_admins.iter().cloned());
         config.groupless = self.no_site_admins_group;
         config.keep_after_delete = self.keep_after_delete.clone();
+        config.scoped_tokens = self.scoped_tokens.clone();
+        config.expired_tokens = self.expired_tokens.clone();
+        config.confluence_only = self.confluence_only;
         Ok(config)
     }
 
@@ -343,6 +358,13 @@ mod tests {
             "me@example.org",
             "--token",
             "tok",
+            "--scoped-token",
+            "s1",
+            "--scoped-token",
+            "s2",
+            "--expired-token",
+            "e1",
+            "--confluence-only",
         ]);
         let c = args.to_config().unwrap();
         assert_eq!(c.users.len(), 13);
@@ -359,6 +381,12 @@ mod tests {
             (c.admin_email.as_str(), c.admin_token.as_str()),
             ("me@example.org", "tok")
         );
+        assert_eq!(
+            (c.scoped_tokens, c.expired_tokens),
+            (vec!["s1".into(), "s2".into()], vec!["e1".to_string()])
+        );
+        assert!(c.confluence_only);
+        assert!(!parse(&[]).to_config().unwrap().confluence_only);
     }
 
     #[test]

@@ -118,6 +118,14 @@ pub struct PracticeConfig {
     pub groupless: bool,
     /// Account ids whose DELETE answers 204 like a success, yet the user stays on the site.
     pub keep_after_delete: Vec<String>,
+    /// Tokens that, with the admin email, are scoped tokens: 401
+    /// `{"code":401,"message":"Unauthorized; scope does not match"}` on every request.
+    pub scoped_tokens: Vec<String>,
+    /// Tokens that, with the admin email, have expired: 401 naming the expiry on every request.
+    pub expired_tokens: Vec<String>,
+    /// A Confluence-only site: every `/rest/api/*` path answers a 404 page, and
+    /// `GET /wiki/rest/api/user/current` answers the caller (404 without this knob).
+    pub confluence_only: bool,
 }
 
 impl Default for PracticeConfig {
@@ -141,6 +149,9 @@ impl Default for PracticeConfig {
             site_admins: Vec::new(),
             groupless: false,
             keep_after_delete: Vec::new(),
+            scoped_tokens: Vec::new(),
+            expired_tokens: Vec::new(),
+            confluence_only: false,
         }
     }
 }
@@ -170,6 +181,9 @@ impl fmt::Debug for PracticeConfig {
             .field("site_admins", &self.site_admins.len())
             .field("groupless", &self.groupless)
             .field("keep_after_delete", &self.keep_after_delete)
+            .field("scoped_tokens", &self.scoped_tokens.len())
+            .field("expired_tokens", &self.expired_tokens.len())
+            .field("confluence_only", &self.confluence_only)
             .finish()
     }
 }
@@ -285,9 +299,16 @@ mod tests {
 
     #[test]
     fn debug_hides_tokens() {
-        let shown = format!("{:?}", PracticeConfig::default());
+        let config = PracticeConfig {
+            scoped_tokens: vec!["scoped-secret".into()],
+            expired_tokens: vec!["expired-secret".into()],
+            ..PracticeConfig::default()
+        };
+        let shown = format!("{config:?}");
         assert!(!shown.contains("practice-token"), "{shown}");
         assert!(!shown.contains("member-token"), "{shown}");
+        assert!(!shown.contains("scoped-secret"), "{shown}");
+        assert!(!shown.contains("expired-secret"), "{shown}");
         assert!(shown.contains("[redacted]"));
     }
 

@@ -1,7 +1,9 @@
 //! Request handling: routing, authentication, the user read endpoints, and the hyper glue.
 
+use super::credentials;
 use super::reply::{user_json, Outcome, Reply};
 use super::state::{Caller, RecordedRequest, SiteState};
+use crate::atlassian::credential_signals::CONFLUENCE_CURRENT_USER;
 use bytes::Bytes;
 use http_body_util::Full;
 use hyper::body::Incoming;
@@ -27,6 +29,8 @@ enum Route {
     Bulk,
     GroupMember,
     Delete,
+    /// Confluence's `GET /wiki/rest/api/user/current` (answered on a Confluence-only site).
+    ConfluenceUser,
     WrongMethod,
     Unknown,
 }
@@ -130,6 +134,9 @@ fn api_version(path: &str) -> Option<&str> {
 }
 
 fn route(method: &Method, path: &str) -> Route {
+    if path.trim_end_matches('/') == CONFLUENCE_CURRENT_USER && method == Method::GET {
+        return Route::ConfluenceUser;
+    }
     let Some(version) = api_version(path) else {
         return Route::Unknown;
     };
@@ -148,8 +155,19 @@ fn route(method: &Method, path: &str) -> Route {
 /// Decides the outcome under the state lock; also returns who was accepted.
 fn decide(state: &SiteState, route: Route, req: &Asked) -> (Outcome, Option<Caller>) {
     let reply = |r: Reply| (Outcome::Reply(r), None);
+    let confluence_only = state.config.confluence_only;
+    // A site without Jira has no Jira paths at all, whoever asks.
+    if confluence_only && req.path.starts_with("/rest/api/") {
+        return reply(credentials::no_jira_page());
+    }
+    if let Some(refused) = credentials::token_refusal(&state.config, req.authorization.as_deref()) {
+        return reply(refused);
+    }
     match route {
         Route::Unknown => return reply(Reply::errors(404, "Not found.")),
+        Route::ConfluenceUser if !confluence_only => {
+            return reply(Reply::errors(404, "Not found."))
+        }
         Route::WrongMethod => return reply(Reply::errors(405, "Method not allowed.")),
         _ => {}
     }
@@ -173,6 +191,10 @@ fn decide(state: &SiteState, route: Route, req: &Asked) -> (Outcome, Option<Call
         }),
         Route::Bulk => Outcome::Reply(bulk(state, &live.users, req)),
         Route::GroupMember => Outcome::Reply(super::group::members(state, &live.users, req)),
+        Route::ConfluenceUser => Outcome::Reply(match caller_user(state, &live.users, caller) {
+            Some(user) => credentials::confluence_current_user(&user),
+            None => not_found(&state.config.caller_account_id),
+        }),
         _ => super::delete::delete(state, &mut live, caller, req),
     };
     (outcome, Some(caller))
@@ -186,30 +208,35 @@ pub(crate) fn not_found(account_id: &str) -> Reply {
     )
 }
 
+/// The signed-in caller as a user of the site.
+fn caller_user(
+    state: &SiteState,
+    users: &std::collections::HashMap<String, super::PracticeUser>,
+    caller: Caller,
+) -> Option<super::PracticeUser> {
+    match caller {
+        // The caller is added at start and can never be removed, so it is always there.
+        Caller::Admin => users.get(&state.config.caller_account_id).cloned(),
+        Caller::Weak => Some(super::PracticeUser {
+            account_id: super::WEAK_ACCOUNT_ID.into(),
+            display_name: "Practice Member".into(),
+            email: Some(state.config.weak_email.clone()),
+            account_type: "atlassian".into(),
+            active: true,
+        }),
+    }
+}
+
 fn myself(
     state: &SiteState,
     users: &std::collections::HashMap<String, super::PracticeUser>,
     caller: Caller,
     api: &str,
 ) -> Reply {
-    let weak = || super::PracticeUser {
-        account_id: super::WEAK_ACCOUNT_ID.into(),
-        display_name: "Practice Member".into(),
-        email: Some(state.config.weak_email.clone()),
-        account_type: "atlassian".into(),
-        active: true,
-    };
-    let value = match caller {
-        // The caller is added at start and can never be removed, so it is always there.
-        Caller::Admin => users
-            .get(&state.config.caller_account_id)
-            .map(|u| user_json(u, &state.base_url, api)),
-        Caller::Weak => Some(user_json(&weak(), &state.base_url, api)),
-    };
-    let Some(value) = value else {
-        return not_found(&state.config.caller_account_id);
-    };
-    Reply::json(200, &value)
+    match caller_user(state, users, caller) {
+        Some(user) => Reply::json(200, &user_json(&user, &state.base_url, api)),
+        None => not_found(&state.config.caller_account_id),
+    }
 }
 
 fn bulk(
@@ -293,5 +320,8 @@ mod tests {
             Route::Unknown
         );
         assert_eq!(route(&Method::GET, "/"), Route::Unknown);
+        let wiki = "/wiki/rest/api/user/current";
+        assert_eq!(route(&Method::GET, wiki), Route::ConfluenceUser);
+        assert_eq!(route(&Method::DELETE, wiki), Route::Unknown);
     }
 }

@@ -5,13 +5,16 @@
 //! a token-bucket rate limit on DELETE, and seeded, reproducible faults. It also answers
 //! `group/member` for its one group, `site-admins` (paged like Jira's "Get users from group";
 //! 404 when the site is set up without it), and can pretend to remove chosen users while
-//! keeping them. Every request is recorded (never the token) so tests can assert on what a
-//! client did.
+//! keeping them. It can also act out what "Check connection" must explain (credentials.rs):
+//! scoped and expired tokens (401s), and a Confluence-only site (no Jira paths, Confluence's
+//! "Get current user" answering). Every request is recorded (never the token) so tests can
+//! assert on what a client did.
 
 mod admins;
 mod bucket;
 mod cli;
 mod config;
+mod credentials;
 mod delete;
 mod generate;
 mod group;

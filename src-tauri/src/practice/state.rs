@@ -141,12 +141,8 @@ impl SiteState {
 
     /// Checks a Basic `Authorization` header against the two practice logins.
     pub(crate) fn authenticate(&self, header: Option<&str>, live: &Live) -> Option<Caller> {
-        let encoded = header?.strip_prefix("Basic ")?.trim();
-        let decoded = base64::engine::general_purpose::STANDARD
-            .decode(encoded)
-            .ok()?;
-        let decoded = String::from_utf8(decoded).ok()?;
-        let (email, token) = decoded.split_once(':')?;
+        let (email, token) = basic_login(header)?;
+        let (email, token) = (email.as_str(), token.as_str());
         let c = &self.config;
         if email.eq_ignore_ascii_case(&c.admin_email) && token == c.admin_token {
             let revoked = c
@@ -185,6 +181,17 @@ impl SiteState {
             .map(|r| TokenBucket::new(r, self.config.burst_for(r), Instant::now()));
         self.live().bucket = bucket;
     }
+}
+
+/// The email and token of a Basic `Authorization` header.
+pub(crate) fn basic_login(header: Option<&str>) -> Option<(String, String)> {
+    let encoded = header?.strip_prefix("Basic ")?.trim();
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(encoded)
+        .ok()?;
+    let decoded = String::from_utf8(decoded).ok()?;
+    let (email, token) = decoded.split_once(':')?;
+    Some((email.to_owned(), token.to_owned()))
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //! says (DESIGN.md §5), so a file without admin information cannot unprotect anyone.
 
 use super::SessionError;
+use crate::atlassian::credential_signals::admin_standing;
 use crate::atlassian::{waiting_out_rate_limits, AtlassianError, SiteClient};
 use crate::roster::canonical_account_id;
 use serde::Serialize;
@@ -29,7 +30,23 @@ async fn members(client: &SiteClient) -> Result<Option<Vec<String>>, AtlassianEr
 
 /// Reads the group for display: a failure is reported in `note`, not raised.
 pub async fn read_site_admins(client: &SiteClient) -> SiteAdmins {
-    match members(client).await {
+    shown(members(client).await)
+}
+
+/// Reads the group at "Check connection": what to show, and the warning to give at once when
+/// it says `caller` is not a site admin (credential_signals.rs, assumption 4).
+pub(super) async fn read_with_standing(
+    client: &SiteClient,
+    caller: &str,
+) -> (SiteAdmins, Option<String>) {
+    let found = members(client).await;
+    let warning = admin_standing(caller, &found).warning().map(str::to_owned);
+    (shown(found), warning)
+}
+
+/// The group as the window shows it.
+fn shown(found: Result<Option<Vec<String>>, AtlassianError>) -> SiteAdmins {
+    match found {
         Ok(Some(ids)) => SiteAdmins {
             checked: true,
             note: format!(
@@ -61,9 +78,7 @@ pub async fn require_site_admins(client: &SiteClient) -> Result<Vec<String>, Ses
     match members(client).await {
         Ok(found) => Ok(found.unwrap_or_default()),
         // Weak or bad credentials would stop the run anyway: say that, not "admins unknown".
-        Err(e @ (AtlassianError::Unauthorized | AtlassianError::Forbidden)) => {
-            Err(SessionError::Atlassian(e))
-        }
+        Err(e) if e.credentials_refused() => Err(SessionError::Atlassian(e)),
         Err(e) => Err(SessionError::AdminsUnknown(e.to_string())),
     }
 }

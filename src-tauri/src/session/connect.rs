@@ -1,7 +1,7 @@
 //! Connecting: where the token comes from, the email check, the practice sandbox, the `myself`
 //! check and the live admin read. One path for the command line and the window.
 
-use super::admins::{read_site_admins, SiteAdmins};
+use super::admins::{read_with_standing, SiteAdmins};
 use super::SessionError;
 use crate::atlassian::{ClientConfig, Myself, Site, SiteClient};
 use crate::vault::{token_from_sources, ApiToken, MemoryStore, TokenStore, VaultKey};
@@ -39,6 +39,9 @@ pub struct Connection {
     pub practice: bool,
     /// The site's `site-admins` group as read at connection time.
     pub site_admins: SiteAdmins,
+    /// Set when that read says the account is not a site admin: the connection works, but
+    /// removals will probably be refused (shown at once, not at the rehearsal's 403).
+    pub admin_warning: Option<String>,
 }
 
 /// Makes connections. In practice mode it is a sandbox: the practice site only, and a store
@@ -140,7 +143,8 @@ impl Connector {
         }))
     }
 
-    /// Checks the credentials with `myself` and reads the site's admins.
+    /// Checks the credentials with `myself` and reads the site's admins, and with them whether
+    /// the account is one.
     pub async fn connect(
         &self,
         site: &Site,
@@ -149,13 +153,14 @@ impl Connector {
     ) -> Result<Connection, SessionError> {
         let client = SiteClient::new(site.clone(), email, token, self.config.clone())?;
         let me = client.myself().await?;
-        let site_admins = read_site_admins(&client).await;
+        let (site_admins, admin_warning) = read_with_standing(&client, &me.account_id).await;
         Ok(Connection {
             client,
             me,
             email: email.to_owned(),
             practice: self.practice.is_some(),
             site_admins,
+            admin_warning,
         })
     }
 }

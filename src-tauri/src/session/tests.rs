@@ -47,6 +47,7 @@ fn conn(site: &str, me: &str) -> Connection {
         email: "me@example.com".into(),
         practice: false,
         site_admins: SiteAdmins::default(),
+        admin_warning: None,
     }
 }
 

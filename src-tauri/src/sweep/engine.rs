@@ -27,6 +27,26 @@ pub struct RunOptions {
     /// The signed-in account (never removed, whatever the plan says) and the site's live
     /// admins (removed only when unlocked).
     pub guard: Guard,
+    /// Send the rows that failed before again, in this same run (see [`JournalState::reopen_failed`]).
+    pub retry_failed: bool,
+}
+
+impl RunOptions {
+    /// A first run or a resume: rows already decided, failed ones included, are left alone.
+    pub fn new(guard: Guard) -> RunOptions {
+        RunOptions {
+            guard,
+            retry_failed: false,
+        }
+    }
+
+    /// A retry of the failed rows inside the same run (rows never decided go on as in a resume).
+    pub fn retrying(guard: Guard) -> RunOptions {
+        RunOptions {
+            guard,
+            retry_failed: true,
+        }
+    }
 }
 
 /// How a session of a run ended.
@@ -53,7 +73,7 @@ pub struct RunReport {
 struct Shared<R> {
     remover: Arc<R>,
     plan: Plan,
-    journal: Journal,
+    journal: Arc<Journal>,
     state: Mutex<JournalState>,
     events: EventSink,
     control: RunControl,
@@ -70,8 +90,32 @@ struct Shared<R> {
 }
 
 impl<R: Remover> Shared<R> {
-    fn record(&self, record: Record) -> Result<(), ()> {
-        if let Err(e) = self.journal.append(&record) {
+    /// Appends `record` and waits until it is on disk, on a blocking thread: an fsync can take
+    /// long on a slow or network drive, and must not hold up the runtime's other workers.
+    async fn record(&self, record: Record) -> Result<(), ()> {
+        let journal = self.journal.clone();
+        let written = tokio::task::spawn_blocking(move || {
+            let result = journal.append(&record);
+            (record, result)
+        })
+        .await;
+        let (record, result) = match written {
+            Ok(done) => done,
+            // The blocking task panicked or the runtime is shutting down: nothing can be known
+            // to be on disk, so the run must not go on.
+            Err(e) => {
+                self.journal_error
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .get_or_insert(SweepError::Journal {
+                        path: self.journal.path().to_path_buf(),
+                        source: std::io::Error::other(e.to_string()),
+                    });
+                self.halt.send_replace(true);
+                return Err(());
+            }
+        };
+        if let Err(e) = result {
             self.journal_error
                 .lock()
                 .unwrap_or_else(|p| p.into_inner())
@@ -132,7 +176,7 @@ impl<R: Remover> Shared<R> {
         (self.events)(event);
     }
 
-    fn decided(&self, outcome: RowOutcome) -> Result<(), ()> {
+    async fn decided(&self, outcome: RowOutcome) -> Result<(), ()> {
         let event = Event::Row {
             row: outcome.row,
             account_id: outcome.account_id.clone(),
@@ -140,7 +184,7 @@ impl<R: Remover> Shared<R> {
             http_status: outcome.http_status,
             message: outcome.message.clone(),
         };
-        self.record(Record::Outcome(outcome))?;
+        self.record(Record::Outcome(outcome)).await?;
         self.emit(event);
         self.progress();
         Ok(())
@@ -183,13 +227,12 @@ pub async fn execute<R: Remover>(
     } = run;
     plan.pace.validated().map_err(SweepError::Pace)?;
     let resumed = state.sessions > 0;
-    let already_decided = state.decided.len() as u64;
     let in_flight = plan.pace.max_in_flight;
     let shared = Arc::new(Shared {
         remover,
         pacer: Pacer::new(plan.pace.max_rate),
         retry: plan.retry,
-        journal,
+        journal: Arc::new(journal),
         state: Mutex::new(state),
         events,
         control,
@@ -203,11 +246,21 @@ pub async fn execute<R: Remover>(
         plan,
     });
     let guard = options.guard;
-    let _ = shared.record(Record::Session {
-        at: now_rfc3339(),
-        caller_account_id: guard.caller().to_owned(),
-        resumed,
-    });
+    let _ = shared
+        .record(Record::Session {
+            at: now_rfc3339(),
+            caller_account_id: guard.caller().to_owned(),
+            resumed,
+            retry_failed: options.retry_failed,
+        })
+        .await;
+    // Counted after the session record, which reopens failed rows on a retry.
+    let already_decided = shared
+        .state
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .decided
+        .len() as u64;
     shared.emit(Event::Started {
         run_id: shared.plan.run_id.clone(),
         total: shared.plan.rows.len() as u64,
@@ -233,8 +286,9 @@ pub async fn execute<R: Remover>(
                     http_status: None,
                     message: reason,
                     finished_at: now_rfc3339(),
+                    may_have_applied: false,
                 };
-                let _ = shared.decided(skip);
+                let _ = shared.decided(skip).await;
             }
             Some(_) => {}
             None => shared
@@ -256,7 +310,7 @@ pub async fn execute<R: Remover>(
     while workers.join_next().await.is_some() {}
     pause_reporter.abort();
 
-    finish(shared, dir)
+    finish(shared, dir).await
 }
 
 /// [`execute`], then the second look: every row reported removed or already gone is looked up
@@ -340,7 +394,7 @@ async fn process_row<R: Remover>(shared: &Shared<R>, row: usize, in_doubt: bool)
             attempt: attempts.sent,
             at: now_rfc3339(),
         };
-        if shared.record(intent).is_err() {
+        if shared.record(intent).await.is_err() {
             return;
         }
         let verdict = shared.remover.remove_user(&account_id).await;
@@ -369,8 +423,9 @@ async fn process_row<R: Remover>(shared: &Shared<R>, row: usize, in_doubt: bool)
                     http_status,
                     message,
                     finished_at: now_rfc3339(),
+                    may_have_applied: outcome == Outcome::Failed && attempts.maybe_applied,
                 };
-                let _ = shared.decided(decided);
+                let _ = shared.decided(decided).await;
                 return;
             }
             Step::StopRun {
@@ -432,7 +487,7 @@ async fn process_row<R: Remover>(shared: &Shared<R>, row: usize, in_doubt: bool)
     }
 }
 
-fn finish<R: Remover>(shared: Arc<Shared<R>>, dir: PathBuf) -> Result<RunReport, SweepError> {
+async fn finish<R: Remover>(shared: Arc<Shared<R>>, dir: PathBuf) -> Result<RunReport, SweepError> {
     if let Some(e) = shared
         .journal_error
         .lock()
@@ -445,13 +500,16 @@ fn finish<R: Remover>(shared: Arc<Shared<R>>, dir: PathBuf) -> Result<RunReport,
         let state = shared.state.lock().unwrap_or_else(|p| p.into_inner());
         final_outcomes(&shared.plan, &state)
     };
-    // Undecided rows carry the last error this session saw, which says more than "not confirmed".
-    let last_error = shared.last_error.lock().unwrap_or_else(|p| p.into_inner());
-    for o in outcomes.iter_mut().filter(|o| o.finished_at.is_empty()) {
-        if let Some((status, message)) = last_error.get(&o.row) {
-            o.outcome = Outcome::Failed;
-            o.http_status = *status;
-            o.message = message.clone();
+    {
+        // Undecided rows carry the last error this session saw, which says more than "not
+        // confirmed".
+        let last_error = shared.last_error.lock().unwrap_or_else(|p| p.into_inner());
+        for o in outcomes.iter_mut().filter(|o| o.finished_at.is_empty()) {
+            if let Some((status, message)) = last_error.get(&o.row) {
+                o.outcome = Outcome::Failed;
+                o.http_status = *status;
+                o.message = message.clone();
+            }
         }
     }
     let counters = count(&outcomes);
@@ -479,6 +537,7 @@ fn finish<R: Remover>(shared: Arc<Shared<R>>, dir: PathBuf) -> Result<RunReport,
             status,
             counters,
         })
+        .await
         .map_err(|()| {
             shared
                 .journal_error
@@ -488,12 +547,22 @@ fn finish<R: Remover>(shared: Arc<Shared<R>>, dir: PathBuf) -> Result<RunReport,
                 .expect("record failed with an error")
         })?;
     let results_path = dir.join(RESULTS_FILE);
-    write_results(&results_path, &shared.plan, &outcomes, None)?;
-    {
-        // The history's line for this run, so listing runs never re-reads this journal.
-        let state = shared.state.lock().unwrap_or_else(|p| p.into_inner());
-        super::run_summary::write_summary(&dir, &shared.plan, &state);
-    }
+    // A results file of many rows takes a while to write: off the runtime's workers too.
+    let outcomes = {
+        let (shared, path, dir) = (shared.clone(), results_path.clone(), dir.clone());
+        tokio::task::spawn_blocking(move || {
+            write_results(&path, &shared.plan, &outcomes, None)?;
+            // The history's line for this run, so listing runs never re-reads this journal.
+            let state = shared.state.lock().unwrap_or_else(|p| p.into_inner());
+            super::run_summary::write_summary(&dir, &shared.plan, &state);
+            Ok::<_, SweepError>(outcomes)
+        })
+        .await
+        .map_err(|e| SweepError::Results {
+            path: results_path.clone(),
+            detail: e.to_string(),
+        })??
+    };
     shared.emit(Event::Finished {
         status,
         counters,

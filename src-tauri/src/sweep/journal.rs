@@ -3,7 +3,7 @@
 //! a decision.
 
 use super::events::RunStatus;
-use super::outcome::{Counters, RowOutcome};
+use super::outcome::{Counters, Outcome, RowOutcome};
 use super::plan::Plan;
 use super::SweepError;
 use serde::{Deserialize, Serialize};
@@ -22,6 +22,10 @@ mod writer;
 #[cfg(test)]
 #[path = "journal_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "journal_off_runtime_tests.rs"]
+mod off_runtime_tests;
 
 /// The plan, written once when the run is created.
 pub const PLAN_FILE: &str = "plan.json";
@@ -42,6 +46,10 @@ pub enum Record {
         caller_account_id: String,
         /// Whether this session resumes an earlier one.
         resumed: bool,
+        /// This session retries the rows that failed before: they are reopened, and a row one
+        /// of whose tries may have reached the site is in doubt again.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        retry_failed: bool,
     },
     /// A removal request for this row is about to be sent.
     Intent {
@@ -86,9 +94,12 @@ impl JournalState {
     /// Applies one record.
     pub fn apply(&mut self, record: &Record) {
         match record {
-            Record::Session { .. } => {
+            Record::Session { retry_failed, .. } => {
                 self.sessions += 1;
                 self.last_status = None;
+                if *retry_failed {
+                    self.reopen_failed();
+                }
             }
             Record::Intent { row, .. } => {
                 if !self.decided.contains_key(row) {
@@ -105,6 +116,32 @@ impl JournalState {
             }
             Record::Finished { status, .. } => self.last_status = Some(*status),
         }
+    }
+
+    /// Takes every failed row back out of the decided ones so a retry sends it again; a row
+    /// whose earlier tries may have reached the site is in doubt, so a 404 then means "removed".
+    /// Returns how many rows were reopened.
+    pub fn reopen_failed(&mut self) -> usize {
+        let failed: Vec<usize> = self
+            .decided
+            .iter()
+            .filter(|(_, o)| o.outcome == Outcome::Failed)
+            .map(|(row, _)| *row)
+            .collect();
+        for row in &failed {
+            if let Some(o) = self.decided.remove(row) {
+                self.counters.take(Outcome::Failed);
+                if o.may_have_applied {
+                    self.in_doubt.insert(*row);
+                }
+            }
+        }
+        failed.len()
+    }
+
+    /// Rows a retry would send again: failed ones, and those never decided.
+    pub fn retryable(&self, total_rows: usize) -> usize {
+        total_rows - self.decided.len() + self.counters.failed as usize
     }
 }
 
@@ -231,6 +268,11 @@ impl Journal {
                 Err(self.error(e))
             }
         }
+    }
+
+    /// The journal file.
+    pub fn path(&self) -> &Path {
+        &self.path
     }
 
     fn error(&self, source: io::Error) -> SweepError {

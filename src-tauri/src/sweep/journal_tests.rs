@@ -41,6 +41,7 @@ fn outcome(row: usize) -> Record {
         http_status: Some(204),
         message: String::new(),
         finished_at: "t".into(),
+        may_have_applied: false,
     })
 }
 

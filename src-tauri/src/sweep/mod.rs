@@ -21,6 +21,8 @@ mod tests_engine;
 #[cfg(test)]
 mod tests_pause;
 #[cfg(test)]
+mod tests_retry;
+#[cfg(test)]
 mod tests_robust;
 
 pub use control::{ControlState, RunControl};

@@ -49,6 +49,10 @@ pub struct RowOutcome {
     pub message: String,
     /// When the decision was made (RFC 3339, UTC).
     pub finished_at: String,
+    /// A failed row one of whose tries may have reached the site (a lost reply, a 5xx): when a
+    /// retry then finds the user gone, that is "removed", not "already gone".
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub may_have_applied: bool,
 }
 
 /// How many rows ended in each outcome.
@@ -79,6 +83,19 @@ impl Counters {
             Outcome::Failed => self.failed += 1,
             Outcome::NotAttempted => self.not_attempted += 1,
         }
+    }
+
+    /// Counts one row fewer with this outcome (a failed row reopened for a retry).
+    pub fn take(&mut self, outcome: Outcome) {
+        let slot = match outcome {
+            Outcome::Removed => &mut self.removed,
+            Outcome::AlreadyGone => &mut self.already_gone,
+            Outcome::CannotRemove => &mut self.cannot_remove,
+            Outcome::Skipped => &mut self.skipped,
+            Outcome::Failed => &mut self.failed,
+            Outcome::NotAttempted => &mut self.not_attempted,
+        };
+        *slot = slot.saturating_sub(1);
     }
 
     /// Rows with any outcome.

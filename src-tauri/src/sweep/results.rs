@@ -45,6 +45,7 @@ pub fn final_outcomes(plan: &Plan, state: &JournalState) -> Vec<RowOutcome> {
                 http_status: None,
                 message: message.into(),
                 finished_at: String::new(),
+                may_have_applied: false,
             }
         })
         .collect()

@@ -28,6 +28,9 @@ struct Stored {
     source_file: Option<String>,
     rows: usize,
     counters: Counters,
+    /// `None` in summaries written before it was kept: such a summary is rebuilt.
+    #[serde(default)]
+    decided: Option<usize>,
     last_status: Option<RunStatus>,
     resumable: bool,
 }
@@ -43,6 +46,7 @@ impl Stored {
             source_file: plan.source_file.clone(),
             rows: plan.rows.len(),
             counters: count(&final_outcomes(plan, state)),
+            decided: Some(state.decided.len()),
             last_status: state.last_status,
             resumable: state.decided.len() < plan.rows.len(),
         }
@@ -58,6 +62,8 @@ impl Stored {
             source_file: self.source_file,
             rows: self.rows,
             counters: self.counters,
+            decided: self.decided.unwrap_or_default(),
+            problem: None,
             last_status: self.last_status,
             resumable: self.resumable,
             running_elsewhere,
@@ -110,7 +116,8 @@ pub fn summary_of(dir: &Path) -> Option<RunSummaryInfo> {
     let running_elsewhere = locked_elsewhere(dir);
     if let Some(stored) = stored {
         // Fresh, or the journal is another process's to read: the summary is the best there is.
-        if running_elsewhere || Some(stored.journal_bytes) == journal_bytes(dir) {
+        let fresh = Some(stored.journal_bytes) == journal_bytes(dir) && stored.decided.is_some();
+        if running_elsewhere || fresh {
             return Some(stored.info(dir, running_elsewhere));
         }
     }
@@ -120,7 +127,18 @@ pub fn summary_of(dir: &Path) -> Option<RunSummaryInfo> {
     }
     // The length first: should the journal grow while it is read, the summary is stale, not wrong.
     let bytes = journal_bytes(dir).unwrap_or(0);
-    let state = journal::read_state(dir).unwrap_or_default();
+    let state = match journal::read_state(dir) {
+        Ok(state) => state,
+        // Listed with the problem, never as "nothing done, resumable": a resume would refuse it,
+        // and its decisions cannot be counted. No summary is kept, so a repaired one is read again.
+        Err(e @ super::SweepError::JournalDamaged { .. }) => {
+            let mut info = Stored::new(&plan, &JournalState::default(), 0).info(dir, false);
+            info.resumable = false;
+            info.problem = Some(e.to_string());
+            return Some(info);
+        }
+        Err(_) => JournalState::default(),
+    };
     write_at(dir, &plan, &state, bytes);
     Some(Stored::new(&plan, &state, 0).info(dir, false))
 }
@@ -148,6 +166,7 @@ mod tests {
                 at: "t".into(),
                 caller_account_id: "me".into(),
                 resumed: false,
+                retry_failed: false,
             })
             .unwrap();
     }
@@ -193,6 +212,57 @@ mod tests {
             dir.join(SUMMARY_FILE).exists(),
             "the rebuilt summary was not kept"
         );
+    }
+
+    #[test]
+    fn a_damaged_journal_is_listed_with_its_problem_and_not_as_resumable() {
+        let tmp = tempfile::tempdir().unwrap();
+        let run = Run::create(tmp.path(), plan(2)).unwrap();
+        session(&run);
+        session(&run);
+        let dir = run.dir.clone();
+        drop(run);
+        // A line in the middle changed by hand: not a torn write.
+        let text = std::fs::read_to_string(dir.join(JOURNAL_FILE)).unwrap();
+        let damaged = text.replacen("\"type\"", "\"typ", 1);
+        std::fs::write(dir.join(JOURNAL_FILE), damaged).unwrap();
+        let info = summary_of(&dir).unwrap();
+        assert!(!info.resumable);
+        let problem = info.problem.expect("the damage is named");
+        assert!(problem.contains("line 1"), "{problem}");
+        assert!(
+            !dir.join(SUMMARY_FILE).exists(),
+            "a summary of nothing was kept"
+        );
+    }
+
+    #[test]
+    fn the_summary_counts_decided_rows_not_rows_with_any_outcome() {
+        let tmp = tempfile::tempdir().unwrap();
+        let run = Run::create(tmp.path(), plan(3)).unwrap();
+        session(&run);
+        run.journal
+            .append(&Record::Outcome(crate::sweep::RowOutcome {
+                row: 0,
+                account_id: "a".into(),
+                outcome: crate::sweep::Outcome::Removed,
+                http_status: Some(204),
+                message: String::new(),
+                finished_at: "t".into(),
+                may_have_applied: false,
+            }))
+            .unwrap();
+        let dir = run.dir.clone();
+        drop(run);
+        let info = summary_of(&dir).unwrap();
+        // Every row has an outcome in the counters (the rest "not attempted"); one is decided.
+        assert_eq!((info.counters.total(), info.decided), (3, 1));
+        // A summary from before `decided` was kept is rebuilt, not read as zero.
+        let stored = std::fs::read_to_string(dir.join(SUMMARY_FILE)).unwrap();
+        let old = stored.replace("\"decided\":1,", "");
+        assert_ne!(old, stored);
+        std::fs::write(dir.join(SUMMARY_FILE), old).unwrap();
+        assert_eq!(summary_of(&dir).unwrap().decided, 1);
     }
 
     #[test]

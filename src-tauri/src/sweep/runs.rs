@@ -85,8 +85,12 @@ pub struct RunSummaryInfo {
     pub source_file: Option<String>,
     /// Rows in the plan.
     pub rows: usize,
-    /// Outcomes so far.
+    /// Outcomes so far (rows not decided count as not attempted, or failed when in doubt).
     pub counters: Counters,
+    /// Rows decided so far: what a resume would not send again.
+    pub decided: usize,
+    /// Why the run cannot be read or resumed (a damaged journal), in words for the admin.
+    pub problem: Option<String>,
     /// How the last session ended; `None` when it was cut short (crash, kill, power loss).
     pub last_status: Option<RunStatus>,
     /// True when some rows are still undecided: `offboard resume` would go on with them.

@@ -302,6 +302,7 @@ fn outcome(row: usize, id: &str) -> RowOutcome {
         http_status: Some(204),
         message: String::new(),
         finished_at: "t".into(),
+        may_have_applied: false,
     }
 }
 

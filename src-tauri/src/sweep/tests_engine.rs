@@ -97,9 +97,7 @@ pub(super) async fn run(
     execute(
         site.clone(),
         run,
-        RunOptions {
-            guard: Guard::caller_only("me"),
-        },
+        RunOptions::new(Guard::caller_only("me")),
         control,
         events,
     )
@@ -386,6 +384,7 @@ async fn a_resumed_run_settles_rows_in_doubt_and_never_resends_decided_ones() {
                 at: "t".into(),
                 caller_account_id: "me".into(),
                 resumed: false,
+                retry_failed: false,
             })
             .unwrap();
         for (row, rec) in [(0, true), (1, false)] {
@@ -405,6 +404,7 @@ async fn a_resumed_run_settles_rows_in_doubt_and_never_resends_decided_ones() {
                     http_status: Some(204),
                     message: String::new(),
                     finished_at: "t".into(),
+                    may_have_applied: false,
                 };
                 run.journal.append(&Record::Outcome(o)).unwrap();
             }
@@ -422,9 +422,7 @@ async fn a_resumed_run_settles_rows_in_doubt_and_never_resends_decided_ones() {
     let report = execute(
         site.clone(),
         run,
-        RunOptions {
-            guard: Guard::caller_only("me"),
-        },
+        RunOptions::new(Guard::caller_only("me")),
         RunControl::new(),
         events,
     )
@@ -479,9 +477,7 @@ async fn stop_leaves_the_rest_not_attempted_and_resume_goes_on() {
     let report = execute(
         site.clone(),
         run,
-        RunOptions {
-            guard: Guard::caller_only("me"),
-        },
+        RunOptions::new(Guard::caller_only("me")),
         RunControl::new(),
         no_events(),
     )

@@ -164,6 +164,7 @@ mod tests {
             http_status: None,
             message: String::new(),
             finished_at: String::new(),
+            may_have_applied: false,
         }
     }
 

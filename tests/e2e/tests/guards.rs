@@ -1,6 +1,10 @@
 //! The guards through the real window: an export without admin information warns and the
 //! site's live admin is never sent a DELETE; a phrase typed before switching to another site
-//! does not start a run there, whatever the page does.
+//! does not start a run there, whatever the page does; "Check connection" names a scoped token
+//! and warns an account outside site-admins (`guards/connect_checks.rs`).
+
+#[path = "guards/connect_checks.rs"]
+mod connect_checks;
 
 use offboard_e2e::fixtures;
 use offboard_e2e::flows::*;

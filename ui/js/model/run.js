@@ -214,12 +214,17 @@ export function throttled(run, now = Date.now()) {
   return run.state !== 'finished' && run.throttleUntil > now;
 }
 
-/** Account ids of the rows that ended "failed". */
-export function failedIds(run) {
-  const out = [];
-  const failed = outcomeCode('failed');
-  for (let i = 0; i < run.outcome.length; i++) if (run.outcome[i] === failed) out.push(run.rows[i].accountId);
-  return out;
+/**
+ * What the button after a finished run offers: failed rows are sent again and rows never tried
+ * go on, in the same run (Rust reopens them; nothing is planned twice). Null when nothing is left.
+ */
+export function retryLabel(run) {
+  const c = run?.counters;
+  if (!c || run.state !== 'finished') return null;
+  if (c.failed && c.notAttempted) return `Retry ${plural(c.failed, 'failed row')} and go on`;
+  if (c.failed) return `Retry ${plural(c.failed, 'failed row')}`;
+  if (c.notAttempted) return `Go on with ${plural(c.notAttempted, 'row')} not attempted`;
+  return null;
 }
 
 /** The counters in words, leaving out the kinds that did not happen. */
@@ -252,7 +257,17 @@ export function historyWords(s) {
   }[s.lastStatus] ?? (s.active ? 'running now' : s.runningElsewhere ? 'running in another window or terminal' : 'cut short');
   const host = String(s.site ?? '').replace(/^https?:\/\//, '').replace(/\/$/, '');
   const c = s.counters ? ` — ${countersWords({ ...zeroCounters(), ...s.counters })}` : '';
-  return `${formatWhen(s.createdAt)} · ${host} · ${plural(Array.isArray(s.rows) ? s.rows.length : s.rows ?? 0, 'user')} · ${status}${c}`;
+  const line = `${formatWhen(s.createdAt)} · ${host} · ${plural(Array.isArray(s.rows) ? s.rows.length : s.rows ?? 0, 'user')} · ${status}`;
+  // A run whose journal cannot be read has no counts worth showing: say why instead.
+  return s.problem ? `${line} — cannot be read: ${s.problem}` : `${line}${c}`;
+}
+
+/** The start-up offer to resume a run cut short, counting the rows really decided. */
+export function resumeOfferWords(s) {
+  const site = String(s.site ?? '').replace(/^https?:\/\//, '').replace(/\/$/, '');
+  const rows = Array.isArray(s.rows) ? s.rows.length : s.rows;
+  const count = Number.isFinite(s.decided) && rows ? ` (${formatCount(s.decided)} of ${plural(rows, 'user')} decided)` : '';
+  return `A run on ${site} stopped before it finished${count}. Resume it where it stopped? No decision is repeated.`;
 }
 
 /**

@@ -75,18 +75,22 @@ impl AppState {
         }
         self.ensure_idle()?;
         let run = Run::create(&self.runs_dir, plan)?;
-        Ok(self.launch(conn, guard, run, sink))
+        Ok(self.launch(conn, RunOptions::new(guard), run, sink))
     }
 
-    /// Goes on with a run cut short, with the connection checked for its site and email.
+    /// Goes on with a run cut short, with the connection checked for its site and email. With
+    /// `retry_failed` its failed rows are sent again too, in this same run, so a row whose
+    /// earlier reply was lost and is now gone is reported removed, and the journal keeps one
+    /// record of every decision.
     pub async fn continue_run(
         &self,
         run_id: &str,
+        retry_failed: bool,
         sink: RunSink,
     ) -> Result<RunStartedDto, AppError> {
         self.ensure_idle()?;
         let dir = self.run_dir(run_id)?;
-        let run = Run::open(&dir)?;
+        let mut run = Run::open(&dir)?;
         let conn = self.connected().ok().filter(|c| {
             c.client.site().base_url() == run.plan.site
                 && c.email.eq_ignore_ascii_case(&run.plan.email)
@@ -103,9 +107,17 @@ impl AppState {
         };
         let admins = require_site_admins(&conn.client).await?;
         let guard = Guard::new(&conn.me.account_id, &admins);
+        let options = if retry_failed {
+            // The page's first picture of the run shows the failed rows open again; the
+            // engine's session record reopens them in the journal.
+            run.state.reopen_failed();
+            RunOptions::retrying(guard)
+        } else {
+            RunOptions::new(guard)
+        };
         let _starting = self.starting.lock().unwrap_or_else(|p| p.into_inner());
         self.ensure_idle()?;
-        Ok(self.launch(conn, guard, run, sink))
+        Ok(self.launch(conn, options, run, sink))
     }
 
     fn ensure_idle(&self) -> Result<(), AppError> {
@@ -116,7 +128,13 @@ impl AppState {
     }
 
     // Spawns the engine; the active slot is cleared when it ends, whatever the ending.
-    fn launch(&self, conn: Connection, guard: Guard, run: Run, sink: RunSink) -> RunStartedDto {
+    fn launch(
+        &self,
+        conn: Connection,
+        options: RunOptions,
+        run: Run,
+        sink: RunSink,
+    ) -> RunStartedDto {
         let run_id = run.plan.run_id.clone();
         let control = RunControl::new();
         let started = RunStartedDto {
@@ -141,7 +159,6 @@ impl AppState {
             let sink = sink.clone();
             Arc::new(move |e| sink(RunEvent::from(e)))
         };
-        let options = RunOptions { guard };
         tokio::spawn(async move {
             let result =
                 sweep::execute_verified(Arc::new(conn.client), run, options, control, events).await;
