@@ -2,6 +2,8 @@
 //! decided exactly once, and the site never sees a DELETE for a row already decided.
 
 mod common;
+#[path = "cli_resume/log_file.rs"]
+mod log_file;
 
 use common::*;
 use offboard::practice::PracticeConfig;

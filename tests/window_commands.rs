@@ -420,3 +420,6 @@ mod retry;
 
 #[path = "window_commands/connect_checks.rs"]
 mod connect_checks;
+
+#[path = "window_commands/practice_resume.rs"]
+mod practice_resume;

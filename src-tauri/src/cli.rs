@@ -1,6 +1,7 @@
 //! The command line: `offboard <subcommand>`; without one, the desktop window opens.
 
 mod confirm;
+pub mod logging;
 mod progress;
 mod run;
 mod token;
@@ -26,6 +27,11 @@ pub struct Cli {
     /// computer), to learn the tool without touching a real site.
     #[arg(long)]
     pub practice: bool,
+    /// Commands: also write the log (connection checks, each run's start and end, throttles,
+    /// retries, errors; never a token) to FILE. The window always writes its own log file, in
+    /// the folder its About box names.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub log_file: Option<PathBuf>,
     /// What to do; without a subcommand the desktop window opens.
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -197,7 +203,7 @@ impl JournalDirArg {
 pub fn main() -> i32 {
     let cli = Cli::parse();
     let Some(command) = cli.command else {
-        init_window_logging();
+        logging::init_window(cli.practice);
         return match crate::app::run(cli.practice) {
             Ok(()) => EXIT_OK,
             Err(e) => {
@@ -206,7 +212,7 @@ pub fn main() -> i32 {
             }
         };
     };
-    init_logging();
+    logging::init_command(cli.log_file.as_deref());
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -226,35 +232,4 @@ pub fn main() -> i32 {
             Command::PracticeSite(args) => crate::practice::run_cli(*args).await,
         }
     })
-}
-
-/// The window has no terminal: its logs go to `<data>/logs/offboard.log` (warnings only unless
-/// `OFFBOARD_LOG` says otherwise). Best effort: a window that cannot log still opens.
-fn init_window_logging() {
-    let dir = crate::paths::logs_dir();
-    let file = std::fs::create_dir_all(&dir).and_then(|_| {
-        std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(dir.join("offboard.log"))
-    });
-    let Ok(file) = file else { return };
-    let filter = tracing_subscriber::EnvFilter::try_from_env("OFFBOARD_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::sync::Mutex::new(file))
-        .with_ansi(false)
-        .try_init();
-}
-
-/// Logs go to standard error, warnings only unless `OFFBOARD_LOG` says otherwise.
-fn init_logging() {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("OFFBOARD_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .try_init();
 }

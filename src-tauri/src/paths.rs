@@ -1,4 +1,4 @@
-//! Where Offboard keeps its runs on this computer.
+//! Where Offboard keeps its runs and its log on this computer.
 
 use std::path::PathBuf;
 
@@ -14,6 +14,14 @@ pub fn runs_dir() -> PathBuf {
 pub fn logs_dir() -> PathBuf {
     data_dir().join("logs")
 }
+
+/// The window's log file, the one the About box names (see `cli::logging`).
+pub fn log_file() -> PathBuf {
+    logs_dir().join(LOG_FILE_NAME)
+}
+
+/// The log file's name in [`logs_dir`].
+pub const LOG_FILE_NAME: &str = "offboard.log";
 
 /// The app's data folder: `OFFBOARD_DATA_DIR` if set, else `<OS data dir>/com.offboard.desktop`.
 pub fn data_dir() -> PathBuf {

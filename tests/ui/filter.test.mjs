@@ -1,7 +1,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { buildRoster } from '../../ui/js/model/roster.js';
-import { emptyFilters, filterRows, narrows, queryWords, domainList, seenBefore, NO_ROLE } from '../../ui/js/model/filter.js';
+import { emptyFilters, filterRows, filtersActive, narrows, parseDay, queryWords, domainList, seenBefore, NO_ROLE } from '../../ui/js/model/filter.js';
 import { cast, users } from './helpers.mjs';
 
 const roster = buildRoster(cast());
@@ -90,4 +90,31 @@ test('filtering within earlier results gives the same answer as from scratch', (
   const first = filterRows(roster, f);
   const g = { ...f, query: 'smith' };
   assert.deepEqual([...filterRows(roster, g, first)], [...filterRows(roster, g)]);
+});
+
+test('a typed "seen before" day is read in the forms people type, and only real days', () => {
+  const day = (t) => parseDay(t).day;
+  assert.equal(day('2024-01-31'), '2024-01-31');
+  assert.equal(day(' 2024/1/3 '), '2024-01-03');
+  assert.equal(day('2024.12.1'), '2024-12-01');
+  assert.equal(day('31 Jan 2024'), '2024-01-31', 'the export\'s own form');
+  assert.equal(day('3 january 2024'), '2024-01-03');
+  assert.equal(day('3-Jan-2024'), '2024-01-03');
+  assert.equal(day('Jan 3, 2024'), '2024-01-03');
+  assert.equal(day('Sept 3 2024'), '2024-09-03');
+  assert.equal(day('29 Feb 2024'), '2024-02-29');
+  assert.deepEqual(parseDay(''), { day: '' }, 'empty: no date filter');
+  assert.deepEqual(parseDay('   '), { day: '' });
+  for (const bad of ['30 Feb 2024', '29 Feb 2023', '2024-13-01', '2024-00-10', 'abc', '3 Janx 2024', '2024-01', '20240131']) {
+    assert.match(parseDay(bad).error, /not a day Offboard can read.*2024-01-31/, bad);
+  }
+  assert.match(parseDay('01/02/2024').error, /reads two ways/);
+});
+
+test('filters are active when any of them narrows, and empty ones are not', () => {
+  assert.equal(filtersActive(emptyFilters()), false);
+  assert.equal(filtersActive({ ...emptyFilters(), query: '  ' }), false);
+  assert.equal(filtersActive({ ...emptyFilters(), query: 'bo' }), true);
+  assert.equal(filtersActive({ ...emptyFilters(), lastSeenBefore: '2024-01-01' }), true);
+  assert.equal(filtersActive({ ...emptyFilters(), role: NO_ROLE }), true);
 });

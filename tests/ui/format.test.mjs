@@ -25,7 +25,12 @@ test('ETA before, during and at the end of a run', () => {
   assert.equal(formatEta(null), 'estimating…');
   assert.equal(formatEta(Infinity), 'estimating…');
   assert.equal(formatEta(0.2), 'almost done');
-  assert.equal(formatEta(125), 'about 2 min 5 s');
+  assert.equal(formatEta(125), 'about 2 min');
+  assert.equal(formatEta(42), 'about 40 s');
+  assert.equal(formatEta(2), 'about 5 s');
+  // Fits the tile: never "1 h 59 min 58 s".
+  assert.equal(formatEta(7198), 'about 2 h');
+  assert.equal(formatEta(3900), 'about 1 h 5 min');
 });
 
 test('throttle countdown rounds up and stops at zero', () => {
@@ -41,6 +46,11 @@ test('pace, dates and percentages', () => {
   assert.equal(formatRate(18.456), '18/s');
   assert.equal(formatRate(2.25), '2.3/s');
   assert.equal(formatRate(null), '–');
+  // Slow paces read per minute, never "0.0/s".
+  assert.equal(formatRate(0.5), '30/min');
+  assert.equal(formatRate(0.05), '3/min');
+  assert.equal(formatRate(1 / 40), '1.5/min');
+  assert.equal(formatRate(0.001), 'under 1/min');
   assert.equal(formatDay('2024-01-03'), '3 Jan 2024');
   assert.equal(formatDay('never'), 'Never');
   assert.equal(formatDay('unreadable'), 'Unreadable');

@@ -1,7 +1,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  phraseMatches, armed, needsNewPlan, NO_SELECTION_WORDS, readPace, defaultPace, planDurationSecs, preflightWords,
+  phraseMatches, armed, needsNewPlan, NO_SELECTION_WORDS, planDurationSecs, preflightWords,
 } from '../../ui/js/model/plan.js';
 
 // A Plan as Rust's prepare_plan returns it, tagged by the page with the state it was made for.
@@ -53,23 +53,6 @@ test('stale_plan and phrase refusals call for a new plan; other errors do not', 
   assert.equal(needsNewPlan({ kind: 'network', message: 'x', field: null }), false);
   assert.equal(needsNewPlan(undefined), false);
   assert.match(NO_SELECTION_WORDS, /No users are selected/);
-});
-
-test('pace: empty fields are the defaults', () => {
-  assert.deepEqual(readPace('', ''), { pace: defaultPace() });
-  assert.deepEqual(defaultPace(), { maxRate: 20, maxInFlight: 8 });
-  assert.deepEqual(readPace('50', '1'), { pace: { maxRate: 50, maxInFlight: 1 } });
-  assert.deepEqual(readPace(' 7 ', '32'), { pace: { maxRate: 7, maxInFlight: 32 } });
-});
-
-test('pace: out of range or not whole is refused with the field named', () => {
-  assert.equal(readPace('0', '8').field, 'pace-rate');
-  assert.equal(readPace('51', '8').field, 'pace-rate');
-  assert.equal(readPace('2.5', '8').field, 'pace-rate');
-  assert.equal(readPace('fast', '8').field, 'pace-rate');
-  assert.equal(readPace('20', '33').field, 'pace-in-flight');
-  assert.equal(readPace('20', '0').field, 'pace-in-flight');
-  assert.match(readPace('20', '0').error, /from 1 to 32/);
 });
 
 test('plan duration and dry-run words', () => {

@@ -1,7 +1,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  newRun, applyEvent, bufferedRun, controls, throttled, retryLabel, leftCount, summaryWords, historyWords, resumeOfferWords,
+  newRun, applyEvent, bufferedRun, controls, throttled, throttleWords, steadyEta, retryLabel, leftCount, summaryWords, endedWords, historyWords, resumeOfferWords,
   findResumable, countersWords, zeroCounters, verifiedWords, rehearsalVerdict,
 } from '../../ui/js/model/run.js';
 
@@ -69,7 +69,7 @@ test('pause, resume and finish drive the controls', () => {
   assert.deepEqual(controls(run), { pause: false, resume: false, stop: false });
   applyEvent(run, { type: 'paused', paused: true }); // late event: still finished
   assert.equal(run.state, 'finished');
-  assert.equal(run.done, 3);
+  assert.equal(run.done, 1, 'rows never tried are not done');
   assert.deepEqual(controls(null), { pause: false, resume: false, stop: false });
 });
 
@@ -79,9 +79,21 @@ test('throttle lasts waitMs from when it arrived, and ends with the run', () => 
   assert.equal(throttled(run, 1000), true);
   assert.equal(throttled(run, 5999), true);
   assert.equal(throttled(run, 6000), false);
+  assert.equal(run.throttleReason, 'too many requests in a short time', 'plain words, not the header');
   applyEvent(run, { type: 'throttled', waitMs: 5000, status: 429 }, 2000);
   applyEvent(run, { type: 'finished', status: 'completed', counters: zeroCounters(), message: '' });
   assert.equal(throttled(run, 2500), false);
+});
+
+test('the countdown shows the longest wait in force, and reasons in plain words', () => {
+  const run = newRun(started());
+  applyEvent(run, { type: 'throttled', waitMs: 60000, reason: 'jira-quota-tenant-based', status: 429 }, 0);
+  // A worker told to wait 1 s a moment later does not shorten the run's real wait.
+  applyEvent(run, { type: 'throttled', waitMs: 1000, reason: 'jira-burst-based', status: 429 }, 500);
+  assert.equal(throttled(run, 59000), true);
+  assert.match(run.throttleReason, /quota/);
+  assert.equal(throttleWords('something-new', 429), 'the site limits how fast requests may come');
+  assert.equal(throttleWords(undefined, 503), 'Atlassian is busy for a moment');
 });
 
 test('events before RunStarted are kept and folded in order', () => {
@@ -101,12 +113,27 @@ test('events before RunStarted are kept and folded in order', () => {
 test('summary words per ending', () => {
   const run = newRun(started());
   applyEvent(run, { type: 'finished', status: 'completed', counters: { ...zeroCounters(), removed: 2, failed: 1 }, message: '' });
-  assert.equal(summaryWords(run), 'Finished: 2 removed, 1 failed.');
+  assert.equal(summaryWords(run), '2 removed, 1 failed. To go on with this run, press “Retry 1 failed row”.');
+  assert.equal(endedWords(run), 'Finished: 3 of 3 users decided.');
   const r2 = newRun(started());
   applyEvent(r2, { type: 'finished', status: 'credentials_rejected', counters: zeroCounters(), message: 'Check the token.' });
-  assert.match(summaryWords(r2), /^Stopped: Atlassian rejected the credentials/);
+  assert.match(summaryWords(r2), /^Atlassian rejected the credentials/);
   assert.match(summaryWords(r2), /Check the token\.$/);
   assert.equal(countersWords({ ...zeroCounters(), removed: 1200, cannotRemove: 2 }), '1,200 removed, 2 could not be removed');
+});
+
+test('a stopped run shows its real progress, its untried rows, and one way to go on', () => {
+  const run = newRun(started(5));
+  applyEvent(run, row(0, 'removed'));
+  applyEvent(run, { type: 'finished', status: 'stopped', message: 'Stopped. Rows not yet tried are listed as not attempted; resume the run to go on.',
+    counters: { ...zeroCounters(), removed: 1, notAttempted: 4 } });
+  assert.equal(run.done, 1, 'not 100 %');
+  assert.equal(leftCount(run), 4);
+  assert.deepEqual([...run.outcome].map((c) => c !== 0), [true, true, true, true, true], 'no row left as pending');
+  assert.equal(endedWords(run), 'Stopped: 1 of 5 users decided.');
+  const words = summaryWords(run);
+  assert.equal(words, '1 removed, 4 not attempted. To go on with this run, press “Go on with 4 rows not attempted”.');
+  assert.doesNotMatch(`${endedWords(run)} ${words}`, /Stopped\..*Stopped/);
 });
 
 test('an engine error ends the run on screen, with its words', () => {
@@ -209,4 +236,51 @@ test('the rehearsal\'s verdict: gone, still present, or not checked', () => {
   assert.equal(rehearsalVerdict({ type: 'verified', gone: 0, stillPresent: [], notChecked: 0 }, 'x'), 'not_checked', 'a failed removal is not looked up');
   assert.equal(rehearsalVerdict({ type: 'verified', gone: 1, stillPresent: ['other-spelling'], notChecked: 0 }, 'x'), 'still_present',
     'anyone still present in a one-row run is the rehearsed person: never call it gone');
+});
+
+test('time left counts down through small rises and follows a real slow-down', () => {
+  const run = newRun(started(100));
+  steadyEta(run, 100, 0);
+  // 10 s later the engine says 95 s (its average wobbled): the shown estimate keeps counting down.
+  steadyEta(run, 95, 10000);
+  assert.equal(run.etaSecs, 90);
+  steadyEta(run, 80, 12000);
+  assert.equal(run.etaSecs, 80, 'a lower estimate is taken at once');
+  // A long wait made everything slower: a much higher estimate is taken.
+  steadyEta(run, 200, 13000);
+  assert.equal(run.etaSecs, 200);
+  steadyEta(run, null, 14000);
+  assert.equal(run.etaSecs, null);
+});
+
+test('history lines name the account, rehearsal or run, the practice site, and runs later ones overtook', async () => {
+  const { supersededWords, fullySuperseded } = await import('../../ui/js/model/run.js');
+  const base = { runId: 'r', createdAt: '2025-01-03T10:00:00Z', site: 'https://acme.atlassian.net', email: 'admin@example.com',
+    rows: 312, decided: 312, counters: { ...zeroCounters(), removed: 312 }, lastStatus: 'completed', resumable: false };
+  assert.match(historyWords(base), / · Run as admin@example\.com · acme\.atlassian\.net · 312 users · completed — 312 removed$/);
+  const rehearsal = { ...base, rehearsal: true, rows: 1, decided: 1, counters: { ...zeroCounters(), removed: 1 } };
+  assert.match(historyWords(rehearsal), / · Rehearsal as admin@example\.com · acme\.atlassian\.net · 1 user · completed/);
+  // A practice run's address changed at every launch: it is "the practice site".
+  const practice = { ...base, site: 'http://127.0.0.1:41234', practice: true };
+  assert.match(historyWords(practice), / · the practice site · /);
+  assert.doesNotMatch(historyWords(practice), /127\.0\.0\.1/);
+
+  // Stopped with 217 of 297 left; a later run removed 50 of them: Resume still makes sense.
+  const stopped = { ...base, rows: 297, decided: 80, counters: { ...zeroCounters(), removed: 80, notAttempted: 217 },
+    lastStatus: 'stopped', resumable: true, superseded: 50, supersededBy: ['2025-01-04T09:30:00Z'] };
+  assert.equal(fullySuperseded(stopped), false);
+  assert.match(supersededWords(stopped), /^a later run \(4 Jan 2025 \d\d:30\) removed 50 of the 217 users this one had left: resuming finds them gone and goes on with the other 167$/);
+  assert.match(historyWords(stopped), /stopped — 80 removed, 217 not attempted — a later run/);
+  const cut = { ...stopped, lastStatus: null, cutShort: true };
+  assert.match(resumeOfferWords(cut), /\(80 of 297 users decided\)\. Since then, a later run .* the other 167\. Resume it/);
+  assert.equal(findResumable([cut]).runId, 'r');
+  // Every user it had left was removed since: superseded, nothing to resume, never offered.
+  const over = { ...stopped, superseded: 217, supersededBy: ['2025-01-05T09:30:00Z', '2025-01-04T09:30:00Z'] };
+  assert.equal(fullySuperseded(over), true);
+  assert.match(historyWords(over), /— superseded: later runs \(the last on 5 Jan 2025 \d\d:30\) removed every user this one had left, so there is nothing to resume$/);
+  assert.equal(findResumable([{ ...over, lastStatus: null, cutShort: undefined }]), null);
+  // Nothing said for a run with nothing left, or none overtaken.
+  assert.equal(supersededWords(base), '');
+  assert.equal(supersededWords({ ...stopped, superseded: 0 }), '');
+  assert.match(resumeOfferWords({ ...cut, practice: true, superseded: 0 }), /^A practice run on the practice site stopped before it finished/);
 });

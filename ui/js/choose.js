@@ -3,7 +3,7 @@
 import * as api from './api.js';
 import { $, afterPaint, busy, fillSelect, h, setError } from './dom.js';
 import { UserList } from './model/userlist.js';
-import { NO_ROLE } from './model/filter.js';
+import { NO_ROLE, emptyFilters, filtersActive, parseDay } from './model/filter.js';
 import { outcomeCode } from './model/roster.js';
 import { formatCount, plural } from './model/format.js';
 import { initUsersTable } from './users-table.js';
@@ -92,9 +92,17 @@ export function initChoose(app) {
     fillSelect($('#filter-role'), [['', 'Any role'], [NO_ROLE, 'No org role'], ...f.roles.map((v) => [v, v])]);
     fillSelect($('#filter-group'), opts('Any group', f.groups));
     fillSelect($('#filter-product'), opts('Any product', f.products));
+    clearFilterFields();
+  }
+
+  // Empties every filter field (the list's filters are set by the caller).
+  function clearFilterFields() {
+    search.value = '';
     for (const id of ['#filter-status', '#filter-role', '#filter-group', '#filter-product']) $(id).value = '';
-    $('#filter-last-seen-before').value = '';
     $('#filter-domain').value = '';
+    seenBefore.value = '';
+    seenClear.hidden = true;
+    showDayError(null);
   }
 
   function applyFilters(patch, keepScroll = false) {
@@ -103,6 +111,51 @@ export function initChoose(app) {
     table.setCount(app.list.visible.length, { keepScroll });
     updateCounts();
   }
+
+  // "Seen before" is typed (2024-01-31, 31 Jan 2024…): a day that reads right filters at once;
+  // while the text is not a day the date filter is off, the field says so, and its words say why
+  // once the admin leaves the field or presses Enter.
+  const seenBefore = $('#filter-last-seen-before');
+  const seenClear = $('#filter-last-seen-clear');
+  const dayError = $('#filter-last-seen-error');
+  function showDayError(message) {
+    setError(dayError, message ? { message } : null);
+    if (message) seenBefore.setAttribute('aria-invalid', 'true');
+    else seenBefore.removeAttribute('aria-invalid');
+  }
+  function readSeenBefore({ explain }) {
+    const read = parseDay(seenBefore.value);
+    seenClear.hidden = seenBefore.value === '';
+    if (read.error) {
+      seenBefore.setAttribute('aria-invalid', 'true');
+      if (explain || !dayError.hidden) showDayError(read.error);
+    } else showDayError(null);
+    applyFilters({ lastSeenBefore: read.day ?? '' });
+  }
+  seenBefore.addEventListener('input', () => readSeenBefore({ explain: false }));
+  seenBefore.addEventListener('change', () => readSeenBefore({ explain: true }));
+  seenBefore.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter') {
+      e.preventDefault();
+      readSeenBefore({ explain: true });
+    } else if (e.key === 'Escape' && seenBefore.value) {
+      e.preventDefault();
+      clearSeenBefore();
+    }
+  });
+  function clearSeenBefore() {
+    seenBefore.value = '';
+    readSeenBefore({ explain: false });
+    seenBefore.focus();
+  }
+  seenClear.addEventListener('click', clearSeenBefore);
+
+  $('#clear-filters').addEventListener('click', () => {
+    if (!app.list) return;
+    clearFilterFields();
+    applyFilters(emptyFilters());
+    search.focus();
+  });
 
   function updateCounts() {
     const list = app.list;
@@ -115,6 +168,8 @@ export function initChoose(app) {
     const next = $('#choose-next');
     next.disabled = list.count === 0 || !app.connection;
     next.textContent = list.count ? `Next: review ${plural(list.count, 'user')}` : 'Next: review';
+    // An unreadable "Seen before" counts as a filter to clear, though it filters nothing.
+    $('#clear-filters').disabled = !filtersActive(list.filters) && seenBefore.value === '';
     $('#user-table').classList.toggle('show-outcome', !!list.hasOutcomes);
   }
 
@@ -133,7 +188,6 @@ export function initChoose(app) {
   for (const [id, key] of Object.entries(selects)) {
     $(id).addEventListener('change', (e) => applyFilters({ [key]: e.target.value }));
   }
-  $('#filter-last-seen-before').addEventListener('change', (e) => applyFilters({ lastSeenBefore: e.target.value }));
   $('#filter-domain').addEventListener('input', (e) => applyFilters({ domain: e.target.value }));
 
   const bulk = (fn) => () => {

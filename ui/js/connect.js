@@ -40,9 +40,10 @@ export function initConnect(app) {
     e.preventDefault();
     clearErrors();
     if (check.disabled) return;
-    // Any attempt, good or not, voids Rust's plans: the page's go with them.
+    // Any attempt, good or not, ends the connection in Rust and voids its plans: the page drops
+    // its own too, so a failed check leaves no "Connected to …" and every later step locked.
     app.voidPlans();
-    showStanding(null);
+    dropConnection();
     await busy(check, async () => {
       try {
         const conn = await api.connect({
@@ -56,9 +57,7 @@ export function initConnect(app) {
         token.value = '';
         site.value = conn.site;
         email.value = conn.email;
-        whoami.textContent = `Connected to ${conn.host} as ${conn.displayName} (${conn.email}).` +
-          (conn.tokenSaved ? ' The token is saved on this computer.' : '');
-        whoami.hidden = false;
+        showWhoami();
         showSiteAdmins(conn.siteAdmins);
         showStanding(conn.adminWarning);
         if (conn.warning) setError(general, { message: conn.warning });
@@ -77,6 +76,27 @@ export function initConnect(app) {
     });
     refresh();
   });
+
+  // No connection: nothing says "Connected", the later steps lock (app.refresh), and an export
+  // already open loses its "you" and live-admin marks until the next good check.
+  function dropConnection() {
+    app.connection = null;
+    whoami.textContent = '';
+    whoami.hidden = true;
+    showSiteAdmins(null);
+    showStanding(null);
+    app.list?.setConnection(null, []);
+    app.refresh();
+  }
+
+  // Who the connection signs in as, and whether its token is in the keychain (as Rust says).
+  function showWhoami() {
+    const conn = app.connection;
+    if (!conn) return;
+    whoami.textContent = `Connected to ${conn.host} as ${conn.displayName} (${conn.email}).` +
+      (conn.tokenSaved ? ' The token is saved on this computer.' : '');
+    whoami.hidden = false;
+  }
 
   // One sentence from Rust on the site's site-admins group; a warning when it could not be read.
   function showSiteAdmins(sa) {
@@ -113,6 +133,12 @@ export function initConnect(app) {
     } else if (e.target.closest('button.forget')) {
       try {
         await api.forgetConnection({ site: li.dataset.site, email: li.dataset.email });
+        // Forgetting the connection in use: its token is no longer saved, so stop saying it is.
+        const conn = app.connection;
+        if (conn && conn.site === li.dataset.site && conn.email.toLowerCase() === li.dataset.email.toLowerCase()) {
+          conn.tokenSaved = false;
+          showWhoami();
+        }
         await loadSaved();
       } catch (err) {
         setError(general, err);

@@ -2,7 +2,7 @@
 
 import * as api from './api.js';
 import { $, busy, h, setError } from './dom.js';
-import { findResumable, historyWords, resumeOfferWords } from './model/run.js';
+import { findResumable, fullySuperseded, historyWords, resumeOfferWords } from './model/run.js';
 
 export function initHistory(app) {
   const dialog = $('#resume-offer');
@@ -10,10 +10,12 @@ export function initHistory(app) {
   let offered = null; // the RunSummary in the dialog
 
   function render() {
-    $('#run-history').replaceChildren(...app.history.map((s) => h('li', { 'data-run-id': s.runId },
+    // A run whose every undecided user a later run removed has nothing to resume: its line
+    // says so (data-superseded counts those users) and it has no Resume button.
+    $('#run-history').replaceChildren(...app.history.map((s) => h('li', { 'data-run-id': s.runId, 'data-superseded': s.superseded > 0 ? String(s.superseded) : null },
       h('span', { class: 'who', text: historyWords(s) }),
       h('span', { class: 'row-actions' },
-        s.resumable && !s.active && !s.runningElsewhere ? h('button', { type: 'button', class: 'continue', text: 'Resume' }) : null,
+        s.resumable && !s.active && !s.runningElsewhere && !fullySuperseded(s) ? h('button', { type: 'button', class: 'continue', text: 'Resume' }) : null,
         h('button', { type: 'button', class: 'export', text: 'Export results' })))));
     $('#history-box').hidden = app.history.length === 0;
   }
@@ -41,7 +43,8 @@ export function initHistory(app) {
   }
 
   // Resuming needs a connection to the run's site; without one, send the admin to Connect
-  // with the site filled in, and offer the run again once connected.
+  // with the site filled in, and offer the run again once connected. A practice run goes on
+  // on the practice site running now: its address changed since, its users did not.
   async function resume(summary, onError) {
     try {
       await app.steps.run.continueRun(summary.runId);
@@ -49,8 +52,10 @@ export function initHistory(app) {
     } catch (err) {
       if (err.kind === 'not_connected') {
         if (dialog.open) dialog.close();
-        const site = summary.site.replace(/^https?:\/\//, '');
-        app.steps.connect.needConnection(summary.site, summary.email,
+        const practice = summary.practice ? app.info?.practice : null;
+        const target = practice ? practice.site : summary.site;
+        const site = practice ? 'the practice site' : summary.site.replace(/^https?:\/\//, '');
+        app.steps.connect.needConnection(target, summary.email,
           `To resume the run on ${site}, connect to ${site} first. Offboard then offers the run again.`,
           () => show(summary));
       } else onError(err);

@@ -12,11 +12,15 @@ import * as api from './api.js';
 import { $, busy, h, setError } from './dom.js';
 import { errorSlot } from './model/flow.js';
 import { formatCount, formatDuration, plural } from './model/format.js';
-import { NO_SELECTION_WORDS, armed, needsNewPlan, planDurationSecs, preflightWords, readPace } from './model/plan.js';
+import { NO_SELECTION_WORDS, armed, needsNewPlan, planDurationSecs, preflightWords } from './model/plan.js';
 import { OUTCOME_LABELS, VERDICT_WORDS, bufferedRun, rehearsalVerdict } from './model/run.js';
+import { initPaceFields } from './pace-fields.js';
+import { initRehearsePicker } from './rehearse-picker.js';
 
-const REHEARSE_CHOICES = 200; // the picker lists this many of the selected users
 const PREFLIGHT_LISTED = 50; // rows listed by name under the dry-run counts
+const AUTO_PICKS = 5; // defaults Rust may refuse (not a person) before the page stops picking
+const SEARCH_SETTLE_MS = 300; // a search picks a person: Rust is asked once the typing pauses
+const PRESENCE_WORDS = { already_gone: 'already gone', app_account: 'app account', customer_account: 'customer account', protected: 'protected' };
 const DRY_KEYS = ['exists', 'alreadyGone', 'appAccounts', 'customerAccounts', 'protected'];
 const retryable = (err) => err?.kind === 'busy' || err?.kind === 'stale_plan';
 
@@ -26,16 +30,16 @@ export function initReview(app) {
   const startBtn = $('#start-run');
   const dryBtn = $('#dry-run');
   const dryResult = $('#dry-run-result');
-  const rehearseUser = $('#rehearse-user');
   const rehearseConfirm = $('#rehearse-confirm');
   const rehearseHint = $('#rehearse-hint');
   const rehearseBtn = $('#rehearse');
   const rehearseResult = $('#rehearse-result');
   const rehearseError = $('#rehearse-error');
   const errorEl = $('#review-error');
-  const paceError = $('#pace-error');
+  const pace = initPaceFields({ onChange: () => { drawWords(); gate(); } });
+  const picker = initRehearsePicker({ onPick: repicked });
   // Where an error goes: next to the control its `field` names, else the step's own slot.
-  const slots = { confirm: errorEl, rehearse: rehearseError, pace: paceError };
+  const slots = { confirm: errorEl, rehearse: rehearseError, pace: $('#pace-error') };
 
   let seenKey = null; // app.planKey() the plans on the page belong to
   let planTicket = 0; // moves on every void and prepare: answers to older requests are dropped
@@ -47,11 +51,13 @@ export function initReview(app) {
   let failedRehearsalKey = null;
   let rehearsing = false;
   let rehearsalSeq = 0; // the rehearsal the result box speaks for
+  let autoPicks = 0; // defaults Rust refused since the state last changed
+  let settleTimer = 0;
 
   const count = () => app.list?.count ?? 0;
   const running = () => !!app.run && app.run.state !== 'finished';
   const isBusy = (button) => button.getAttribute('aria-busy') === 'true';
-  const rehearsalKey = () => `${app.planKey()}|${rehearseUser.value}`;
+  const rehearsalKey = () => `${app.planKey()}|${picker.value()}`;
   const currentPlan = () => (app.plan && app.plan.key === app.planKey() ? app.plan : null);
   const currentRehearsal = () =>
     (app.rehearsalPlan && app.rehearsalPlan.key === rehearsalKey() ? app.rehearsalPlan : null);
@@ -64,7 +70,8 @@ export function initReview(app) {
     if (key === seenKey) return;
     seenKey = key;
     voidPlan();
-    if (app.list) fillRehearsePicker();
+    autoPicks = 0;
+    picker.fill(app.list);
     drawWords();
     gate();
   }
@@ -138,8 +145,9 @@ export function initReview(app) {
 
   /** Asks Rust for the rehearsal plan of the user in the picker. */
   async function prepareRehearsal() {
+    clearTimeout(settleTimer);
     const list = app.list;
-    const id = rehearseUser.value;
+    const id = picker.value();
     const i = id ? list?.roster.indexById.get(id) : undefined;
     const t = ++rehearsalTicket;
     app.rehearsalPlan = null;
@@ -161,8 +169,20 @@ export function initReview(app) {
       failedRehearsalKey = null;
     } catch (err) {
       if (t !== rehearsalTicket) return;
+      // The page's own default was refused (an app account that looks like a person, say):
+      // mark it and offer the next person, a few times at most. The admin's pick is not
+      // replaced: the refusal is shown.
+      const refusal = err?.kind === 'not_a_person' || err?.kind === 'protected';
+      if (refusal && !picker.pickedByAdmin(id) && autoPicks < AUTO_PICKS) {
+        autoPicks++;
+        picker.flag(id, err.kind === 'protected' ? 'protected' : 'app or customer account');
+        if (picker.fill(list)) {
+          prepareRehearsal();
+          return;
+        }
+      }
       if (!retryable(err)) failedRehearsalKey = key;
-      // "protected" (the person is protected) and the rest belong next to the rehearsal.
+      // "protected", "not_a_person" and the rest belong next to the rehearsal.
       setError(rehearseError, err);
     } finally {
       if (t === rehearsalTicket) preparingRehearsal = false;
@@ -198,46 +218,46 @@ export function initReview(app) {
     protection.hidden = !protection.textContent;
     confirmHint.textContent = plan ? plan.phrase : '…';
     const n = plan && Number.isFinite(plan.toRemove) ? plan.toRemove : null;
-    const pace = readPace($('#pace-rate').value, $('#pace-in-flight').value).pace;
-    const secs = n && pace ? planDurationSecs(n, pace.maxRate) : null;
-    $('#plan-time').textContent = secs ? `At up to ${pace.maxRate} per second this takes at least ${formatDuration(secs)}.` : '';
+    const p = pace.pace();
+    const secs = n && p ? planDurationSecs(n, p.maxRate) : null;
+    $('#plan-time').textContent = secs ? `At up to ${p.maxRate} per second this takes at least ${formatDuration(secs)}.` : '';
     startBtn.textContent = n != null ? `Remove ${plural(n, 'user')}` : 'Start removing';
   }
 
-  function fillRehearsePicker() {
-    const list = app.list;
-    const r = list.roster;
-    const keep = rehearseUser.value;
-    const rows = list.firstSelected(REHEARSE_CHOICES);
-    rehearseUser.replaceChildren(...rows.map((i) =>
-      h('option', { value: r.id[i], text: `${r.name[i] || '(no name)'} — ${r.email[i] || r.id[i]}` })));
-    if (rows.some((i) => r.id[i] === keep)) rehearseUser.value = keep;
-    rehearseUser.title = list.count > REHEARSE_CHOICES
-      ? `The first ${REHEARSE_CHOICES} of ${formatCount(list.count)} selected users` : '';
+  // The person in the picker changed (the admin's pick, a search, a new default): the
+  // rehearsal's plan and phrase are void; Rust is asked for the new one (once typing pauses).
+  function repicked({ typing = false } = {}) {
+    voidRehearsal();
+    failedRehearsalKey = null;
+    setError(rehearseError, null);
+    gate();
+    clearTimeout(settleTimer);
+    if (typing) settleTimer = setTimeout(prepareRehearsal, SEARCH_SETTLE_MS);
+    else prepareRehearsal();
   }
 
   // Each button arms only on its own plan, current, and the exact phrase Rust gave for it;
   // never while a run or the rehearsal is going on.
   function gate() {
     const going = running() || rehearsing;
-    startBtn.disabled = going || isBusy(startBtn) || !app.connection
+    const paceOk = !!pace.pace();
+    $('#pace-blocked').hidden = paceOk;
+    startBtn.disabled = going || isBusy(startBtn) || !app.connection || !paceOk
       || !armed(currentPlan(), app.planKey(), confirmText.value);
     rehearseBtn.disabled = going || !armed(currentRehearsal(), rehearsalKey(), rehearseConfirm.value);
     // The dry run may be asked for while the plan is still being prepared: it waits for it.
     dryBtn.disabled = isBusy(dryBtn) || (!currentPlan() && !preparing);
   }
 
-  for (const input of [confirmText, rehearseConfirm]) {
+  // Enter in a phrase field presses its button, which acts only when the phrase matches (the
+  // button is disabled otherwise); it never submits anything else.
+  for (const [input, button] of [[confirmText, startBtn], [rehearseConfirm, rehearseBtn]]) {
     input.addEventListener('input', gate);
-    // Enter never starts anything: only the buttons do.
     input.addEventListener('keydown', (e) => {
-      if (e.key === 'Enter') e.preventDefault();
-    });
-  }
-  for (const id of ['#pace-rate', '#pace-in-flight']) {
-    $(id).addEventListener('input', () => {
-      setError(paceError, null);
-      drawWords();
+      if (e.key !== 'Enter') return;
+      e.preventDefault();
+      gate();
+      if (!button.disabled) button.click();
     });
   }
 
@@ -275,7 +295,7 @@ export function initReview(app) {
     });
     const r = app.list.roster;
     const notable = (p.rows ?? []).filter((x) => x.presence !== 'exists');
-    const words = { already_gone: 'already gone', app_account: 'app account', customer_account: 'customer account', protected: 'protected' };
+    const words = PRESENCE_WORDS;
     const items = notable.slice(0, PREFLIGHT_LISTED).map((x) => {
       const i = r.indexById.get(x.accountId);
       const who = i === undefined ? x.accountId : `${r.name[i] || r.id[i]} (${r.email[i] || r.id[i]})`;
@@ -295,19 +315,15 @@ export function initReview(app) {
       dryResult.hidden = false;
       dryResult.textContent = `Left out ${plural(n, 'account')}. Run the dry run again to check the rest.`;
     });
+    // What the dry run flagged is never the rehearsal's default: pick again if it was.
+    for (const x of notable) picker.flag(x.accountId, words[x.presence] ?? x.presence);
+    if (picker.fill(app.list)) repicked();
     dryResult.replaceChildren(...[h('p', { text: preflightWords(p) }),
       items.length ? h('ul', { class: 'plain-list notable' }, ...items) : null,
       notable.length > items.length ? h('p', { class: 'hint', text: `and ${formatCount(notable.length - items.length)} more.` }) : null,
       leaveOut,
     ].filter(Boolean));
   }
-
-  // Picking another user voids the rehearsal's plan and phrase and asks for the new one.
-  rehearseUser.addEventListener('change', () => {
-    voidRehearsal();
-    failedRehearsalKey = null;
-    prepareRehearsal();
-  });
 
   rehearseBtn.addEventListener('click', async () => {
     const plan = currentRehearsal();
@@ -380,19 +396,17 @@ export function initReview(app) {
 
   startBtn.addEventListener('click', () => busy(startBtn, async () => {
     setError(errorEl, null);
-    setError(paceError, null);
+    pace.clearRustError();
     const plan = currentPlan();
     if (running() || rehearsing || !armed(plan, app.planKey(), confirmText.value)) return;
-    const read = readPace($('#pace-rate').value, $('#pace-in-flight').value);
-    if (read.error) {
-      $('#advanced').open = true;
-      setError(paceError, { message: read.error });
-      $(`#${read.field}`).focus();
+    const chosenPace = pace.show();
+    if (!chosenPace) {
+      pace.reveal();
       return;
     }
     try {
       // What the admin typed, trimmed: Rust checks it against the plan's phrase.
-      await app.steps.run.start({ planId: plan.planId, phrase: confirmText.value.trim(), pace: read.pace });
+      await app.steps.run.start({ planId: plan.planId, phrase: confirmText.value.trim(), pace: chosenPace });
       // Used: the next run (e.g. the failed rows again) gets a plan of its own.
       voidPlan();
     } catch (err) {
@@ -401,8 +415,7 @@ export function initReview(app) {
         setError(errorEl, err);
         confirmText.focus();
       } else if (err.field === 'pace') {
-        $('#advanced').open = true;
-        setError(paceError, err);
+        pace.showRustError(err);
       } else setError(errorSlot(err, slots, errorEl), err);
     }
   }).then(() => {
@@ -413,10 +426,13 @@ export function initReview(app) {
   return {
     sync,
     refresh() {
+      pace.load(app.info);
       sync();
       if (app.step === 'review') drawPlan();
     },
     enter() {
+      pace.load(app.info);
+      pace.show();
       // Entering the step asks again for a plan that could not be prepared before.
       failedKey = null;
       failedRehearsalKey = null;

@@ -7,7 +7,7 @@ import { VirtualTable } from './vtable.js';
 import { formatCount, formatCountdown, formatEta, formatRate, percent, plural } from './model/format.js';
 import { OUTCOMES } from './model/roster.js';
 import {
-  OUTCOME_LABELS, bufferedRun, controls, retryLabel, leftCount, summaryWords, throttled, verifiedWords,
+  OUTCOME_LABELS, bufferedRun, controls, endedWords, retryLabel, leftCount, summaryWords, throttled, verifiedWords,
 } from './model/run.js';
 
 const ROW_HEIGHT = 32;
@@ -117,6 +117,8 @@ export function initRun(app) {
     set('#count-skipped', c.skipped);
     set('#count-failed', c.failed);
     set('#count-left', leftCount(run));
+    // Once the run has ended, what is left was never tried: say so.
+    $('#count-left-label').textContent = run.state === 'finished' ? 'Not attempted' : 'Left';
     const bar = $('#run-progress');
     bar.max = Math.max(1, run.total);
     bar.value = Math.min(run.done, run.total);
@@ -134,10 +136,7 @@ export function initRun(app) {
     status.textContent = !run ? 'No run yet.'
       : state === 'running' ? `Removing ${plural(run.total, 'user')} from ${host(run.site)}…`
       : state === 'paused' ? 'Paused. Requests already sent finish; no new ones start until you resume.'
-      : {
-        completed: 'Finished.', stopped: 'Stopped.', credentials_rejected: 'Stopped: Atlassian rejected the credentials.',
-        error: 'Stopped by a problem; the run can be resumed.',
-      }[run.finishStatus] ?? 'Ended.';
+      : endedWords(run);
     const can = controls(run);
     $('#pause').disabled = !can.pause;
     $('#resume').disabled = !can.resume;
@@ -156,7 +155,7 @@ export function initRun(app) {
     $('#throttle-banner').hidden = !on;
     if (on) {
       $('#throttle-countdown').textContent = formatCountdown(run.throttleUntil, Date.now());
-      $('#throttle-reason').textContent = run.throttleReason ? `(${run.throttleReason})` : '';
+      $('#throttle-reason').textContent = run.throttleReason ? `Reason: ${run.throttleReason}.` : '';
     } else if (ticker) {
       clearInterval(ticker);
       ticker = 0;
@@ -193,7 +192,8 @@ export function initRun(app) {
     }
     Object.assign(el.dataset, { gone: v.gone, stillPresent: v.stillPresent.length, notChecked: v.notChecked });
     el.classList.toggle('warning', v.stillPresent.length > 0);
-    el.replaceChildren(verifiedWords(v), v.message ? h('span', { class: 'hint', text: ` ${v.message}` }) : '');
+    // Rust's sentence already holds the counts (and what to do about survivors): say them once.
+    el.replaceChildren(v.message || verifiedWords(v));
     // Arrives after "finished": the summary it belongs to is up by then.
     if (run.state === 'finished') $('#run-summary').hidden = false;
   }

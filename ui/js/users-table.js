@@ -11,6 +11,17 @@ const ROW_HEIGHT = 32; // px; matches .vt-row height in style.css
 const CONFIRM_MS = 6000; // how long "Really unlock?" waits for the second click
 const UNREADABLE_TITLE = 'The export’s last-seen date for this person could not be read, so “Seen before” never matches them.';
 
+/** Why a row's box cannot be ticked, in words. */
+function lockedWhy(lock, reason) {
+  if (lock === 'self') return `${reason}.`;
+  return `Protected: ${reason}. Unlock the row to tick it.`;
+}
+
+// Titles are set only when they change (rows are redrawn on every scroll).
+function setTitle(el, title) {
+  if (el.title !== title) el.title = title;
+}
+
 export function initUsersTable(root, { getList, onChange }) {
   let pendingUnlock = -1; // roster row waiting for its confirming click
   let pendingTimer = 0;
@@ -19,20 +30,22 @@ export function initUsersTable(root, { getList, onChange }) {
     const check = h('input', { type: 'checkbox', tabIndex: -1 });
     const cells = {
       check,
+      checkCell: h('label', { role: 'gridcell', class: 'c-check' }, check),
       name: h('span', { class: 'name' }),
       you: h('span', { class: 'badge you', text: 'You' }),
       why: h('span', { class: 'sr-only' }), // the lock's reason, for screen readers
       email: h('div', { role: 'gridcell', class: 'c-email' }),
       status: h('div', { role: 'gridcell', class: 'c-status' }),
       role: h('span', { class: 'role' }),
-      unlock: h('button', { type: 'button', class: 'unlock', text: 'Unlock' }),
+      // Out of the Tab order except on the highlighted row (see renderRow).
+      unlock: h('button', { type: 'button', class: 'unlock', text: 'Unlock', tabIndex: -1 }),
       seen: h('div', { role: 'gridcell', class: 'c-seen' }),
       products: h('div', { role: 'gridcell', class: 'c-products' }),
       groups: h('div', { role: 'gridcell', class: 'c-groups' }),
       outcome: h('div', { role: 'gridcell', class: 'c-outcome' }),
     };
     const el = h('div', {},
-      h('label', { role: 'gridcell', class: 'c-check' }, check),
+      cells.checkCell,
       h('div', { role: 'gridcell', class: 'c-name' }, cells.name, cells.you, cells.why),
       cells.email, cells.status,
       h('div', { role: 'gridcell', class: 'c-role' }, cells.role, cells.unlock),
@@ -60,16 +73,28 @@ export function initUsersTable(root, { getList, onChange }) {
     const selected = list.isSelected(i);
     el.setAttribute('aria-selected', String(selected));
     c.check.checked = selected;
-    c.check.disabled = !list.selectable(i);
-    c.check.setAttribute('aria-label', `Select ${r.name[i] || r.email[i] || r.id[i]}`);
+    const tickable = list.selectable(i);
+    c.check.disabled = !tickable;
+    const who = r.name[i] || r.email[i] || r.id[i];
+    // Why the box cannot be ticked, where the pointer and a screen reader meet it.
+    const why = tickable ? '' : lockedWhy(lock, reason);
+    setTitle(c.checkCell, why);
+    setTitle(c.check, why);
+    c.check.setAttribute('aria-label', why ? `${who}: cannot be ticked. ${why}` : `Select ${who}`);
     setText(c.name, r.name[i] || '(no name)');
-    c.name.title = reason ? `${r.id[i]}\n${reason}` : r.id[i];
+    // Cut-off names and emails read in full on hover.
+    setTitle(c.name, [r.name[i], r.id[i], reason].filter(Boolean).join('\n'));
     c.you.hidden = lock !== 'self';
     setText(c.email, r.email[i]);
+    setTitle(c.email, r.email[i] ?? '');
     setText(c.status, r.status[i]);
     setText(c.role, r.orgRole[i]);
-    // Only admin rows get the button: your own row has no way to be unlocked.
+    // Only admin rows get the button: your own row has no way to be unlocked. Only the
+    // highlighted row's button is in the Tab order, so Tab from the table reaches that row's
+    // and not the first admin's on screen.
     c.unlock.hidden = lock !== 'admin';
+    const tabIndex = el.classList.contains('vt-focus') ? 0 : -1;
+    if (c.unlock.tabIndex !== tabIndex) c.unlock.tabIndex = tabIndex;
     if (lock === 'admin') {
       const confirming = pendingUnlock === i;
       const cls = unlocked ? 'relock' : confirming ? 'unlock confirming' : 'unlock';

@@ -442,16 +442,26 @@ pub struct RunSummaryDto {
     source_file: Option<String>,
     active: bool,
     running_elsewhere: bool,
+    /// A one-row rehearsal rather than a run.
+    rehearsal: bool,
+    /// Made on the practice site (resumed on the practice site running now).
+    practice: bool,
+    /// Undecided rows a later run on the same site decided as removed or already gone.
+    superseded: usize,
+    /// When each of those later runs was planned, newest first.
+    superseded_by: Vec<String>,
 }
 
 impl RunSummaryDto {
     /// The page's view of a run; `active` when this window is running it now.
     pub fn new(info: RunSummaryInfo, active: bool) -> Self {
         RunSummaryDto {
+            // A run whose every undecided row a later run removed has nothing left to resume.
             cut_short: info.resumable
                 && info.last_status.is_none()
                 && !active
-                && !info.running_elsewhere,
+                && !info.running_elsewhere
+                && info.superseded < info.undecided(),
             running_elsewhere: info.running_elsewhere && !active,
             run_id: info.run_id,
             created_at: info.created_at,
@@ -465,6 +475,10 @@ impl RunSummaryDto {
             resumable: info.resumable,
             source_file: info.source_file,
             active,
+            rehearsal: info.rehearsal,
+            practice: info.practice,
+            superseded: info.superseded,
+            superseded_by: info.superseded_by,
         }
     }
 }

@@ -46,3 +46,29 @@ impl From<&Prepared> for PlanDto {
         }
     }
 }
+
+/// The pace a run may be given, from the engine's own bounds (`sweep::pace`), so the Review step
+/// checks the pace fields as they are typed against the very numbers `start_run` enforces.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PaceLimitsDto {
+    min_rate: f64,
+    max_rate: f64,
+    default_rate: f64,
+    max_in_flight: usize,
+    default_in_flight: usize,
+}
+
+impl PaceLimitsDto {
+    /// The engine's bounds and defaults.
+    pub fn current() -> Self {
+        use crate::sweep::{DEFAULT_IN_FLIGHT, DEFAULT_RATE, MAX_IN_FLIGHT, MAX_RATE, MIN_RATE};
+        PaceLimitsDto {
+            min_rate: MIN_RATE,
+            max_rate: MAX_RATE,
+            default_rate: DEFAULT_RATE,
+            max_in_flight: MAX_IN_FLIGHT,
+            default_in_flight: DEFAULT_IN_FLIGHT,
+        }
+    }
+}

@@ -121,6 +121,7 @@ impl From<crate::session::SessionError> for AppError {
             S::PracticeOnly { .. } => ("practice_only", Some("site")),
             S::NothingToPlan(_) | S::NotInExport(_) => ("no_roster", None),
             S::ProtectedRehearsal { .. } => ("protected", Some("rehearse")),
+            S::NotAPersonRehearsal { .. } => ("not_a_person", Some("rehearse")),
             S::StalePlan => ("stale_plan", Some("confirm")),
             S::WrongPhrase { .. } => ("phrase", Some("confirm")),
             S::AdminsUnknown(_) => ("admins_unknown", None),

@@ -12,6 +12,10 @@ const PRACTICE_USERS: usize = 300;
 const PRACTICE_SEED: u64 = 7;
 /// Slower than Offboard's default pace, so the window shows how it waits out a rate limit.
 const PRACTICE_RATE: f64 = 10.0;
+/// In the practice folder: whom the practice site removed, so it holds the same users at the
+/// next launch and a practice run cut short can be resumed against it. Deleting the file
+/// (with Offboard closed) brings every practice user back.
+const PRACTICE_REMOVALS_FILE: &str = "practice-site-removed.txt";
 
 /// Starts the site on 127.0.0.1 and writes the sample export under `data_dir/practice`.
 pub async fn start(data_dir: &Path) -> Result<PracticeMode, PracticeError> {
@@ -22,6 +26,7 @@ pub async fn start(data_dir: &Path) -> Result<PracticeMode, PracticeError> {
         path: dir.display().to_string(),
         reason: e.to_string(),
     })?;
+    config.removals_file = Some(dir.join(PRACTICE_REMOVALS_FILE));
     let sample_export = dir.join("practice-export.csv");
     write_sample_export(
         &config.users,

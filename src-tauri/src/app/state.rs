@@ -4,7 +4,7 @@
 //! Tauri types here, so tests drive it directly as well as through the mock runtime.
 
 use super::dto::{ImportDto, PreflightDto, RunEvent};
-use super::dto_plan::PlanDto;
+use super::dto_plan::{PaceLimitsDto, PlanDto};
 use super::error::AppError;
 use crate::atlassian::{ClientConfig, Site};
 use crate::connections::ConnectionList;
@@ -45,6 +45,8 @@ pub struct AppInfo {
     runs_dir: String,
     /// Where the window writes its log file.
     logs_dir: String,
+    /// The bounds and defaults of the pace fields.
+    pace: PaceLimitsDto,
 }
 
 /// Practice mode's pre-filled connection.
@@ -168,6 +170,7 @@ impl AppState {
             }),
             runs_dir: self.runs_dir.display().to_string(),
             logs_dir: crate::paths::logs_dir().display().to_string(),
+            pace: PaceLimitsDto::current(),
         }
     }
 
@@ -368,6 +371,10 @@ impl AppState {
             rehearsal,
             &admins,
         )?;
+        if rehearsal {
+            // The export cannot tell an app or customer account from a person; the site can.
+            session::check_rehearsal_person(&conn.client, &prepared.plan.rows[0]).await?;
+        }
         let dto = PlanDto::from(&prepared);
         let mut s = self.session();
         // A connection or import while the admins were read: this plan describes the old one.

@@ -2,7 +2,7 @@
 
 use super::PracticeError;
 use std::fmt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// The caller's account id in the shipped fixtures (`admin@example.com`).
@@ -126,6 +126,9 @@ pub struct PracticeConfig {
     /// A Confluence-only site: every `/rest/api/*` path answers a 404 page, and
     /// `GET /wiki/rest/api/user/current` answers the caller (404 without this knob).
     pub confluence_only: bool,
+    /// Where the site remembers whom it removed, so a restarted site holds the same users
+    /// (practice mode keeps it in the practice data folder); `None`: every start is fresh.
+    pub removals_file: Option<PathBuf>,
 }
 
 impl Default for PracticeConfig {
@@ -152,6 +155,7 @@ impl Default for PracticeConfig {
             scoped_tokens: Vec::new(),
             expired_tokens: Vec::new(),
             confluence_only: false,
+            removals_file: None,
         }
     }
 }
@@ -184,6 +188,7 @@ impl fmt::Debug for PracticeConfig {
             .field("scoped_tokens", &self.scoped_tokens.len())
             .field("expired_tokens", &self.expired_tokens.len())
             .field("confluence_only", &self.confluence_only)
+            .field("removals_file", &self.removals_file)
             .finish()
     }
 }

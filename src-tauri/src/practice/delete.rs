@@ -115,6 +115,19 @@ fn remove(state: &SiteState, live: &mut Live, caller: Caller, id: Option<&str>) 
         // Nothing was applied, so the revoke and demote counts do not move either.
         return Reply::empty(204);
     }
+    if let Some(log) = &state.removals {
+        // Synced before the 204 (under the lock, which is fine at practice rates): a removal
+        // the client hears of is one the next launch still knows. Unsaved, it is not applied.
+        if let Err(e) = log.record(id) {
+            return Reply::errors(
+                500,
+                &format!(
+                    "The practice site could not save this removal in {}: {e}",
+                    log.path().display()
+                ),
+            );
+        }
+    }
     live.users.remove(id);
     live.applied_deletes += 1;
     Reply::empty(204)

@@ -5,7 +5,8 @@
 //! a token-bucket rate limit on DELETE, and seeded, reproducible faults. It also answers
 //! `group/member` for its one group, `site-admins` (paged like Jira's "Get users from group";
 //! 404 when the site is set up without it), and can pretend to remove chosen users while
-//! keeping them. It can also act out what "Check connection" must explain (credentials.rs):
+//! keeping them. Given a file to remember removals in, it holds the same users across launches
+//! (removals.rs). It can also act out what "Check connection" must explain (credentials.rs):
 //! scoped and expired tokens (401s), and a Confluence-only site (no Jira paths, Confluence's
 //! "Get current user" answering). Every request is recorded (never the token) so tests can
 //! assert on what a client did.
@@ -19,6 +20,7 @@ mod delete;
 mod generate;
 mod group;
 mod handler;
+mod removals;
 mod reply;
 mod sample;
 mod server;
@@ -68,6 +70,17 @@ pub enum PracticeError {
         path: String,
         /// What went wrong, in words.
         reason: String,
+    },
+    /// The file that remembers the practice site's removals could not be read or written.
+    #[error(
+        "Could not read or write the practice site's list of removed users at {path}: {source}. \
+         Check that Offboard's data folder can be written to."
+    )]
+    Memory {
+        /// The file.
+        path: String,
+        /// What the operating system said.
+        source: std::io::Error,
     },
     /// A practice setting is out of range.
     #[error("The practice site setting {setting} is not valid: {reason}")]

@@ -90,6 +90,11 @@ impl PracticeSite {
         tls: Option<TlsAcceptor>,
     ) -> Result<PracticeSite, PracticeError> {
         config.validate()?;
+        // Read before listening, so a site that cannot remember never answers anyone.
+        let removals = match &config.removals_file {
+            Some(path) => Some(super::removals::RemovalLog::open(path)?),
+            None => None,
+        };
         let addr = format!("127.0.0.1:{port}");
         let bind_error = |source| PracticeError::Bind {
             addr: addr.clone(),
@@ -99,7 +104,7 @@ impl PracticeSite {
         let local = listener.local_addr().map_err(bind_error)?;
         let scheme = if tls.is_some() { "https" } else { "http" };
         let url = format!("{scheme}://127.0.0.1:{}", local.port());
-        let state = Arc::new(SiteState::new(config, url.clone()));
+        let state = Arc::new(SiteState::new(config, url.clone(), removals));
         let (stop, stopped) = watch::channel(false);
         let task = tokio::spawn(accept_loop(listener, tls, Arc::clone(&state), stopped));
         Ok(PracticeSite {

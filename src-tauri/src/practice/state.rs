@@ -2,6 +2,7 @@
 
 use super::bucket::TokenBucket;
 use super::config::{Faults, PracticeConfig, PracticeUser};
+use super::removals::RemovalLog;
 use base64::Engine;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -56,18 +57,31 @@ pub(crate) struct SiteState {
     pub(crate) base_url: String,
     /// `config.keep_after_delete`, for quick lookups.
     pub(crate) keep_after_delete: HashSet<String>,
+    /// Where applied deletes are remembered across launches, if anywhere.
+    pub(crate) removals: Option<RemovalLog>,
     live: Mutex<Live>,
     record: Mutex<Vec<RecordedRequest>>,
 }
 
 impl SiteState {
     /// The state for a site reachable at `base_url`; the caller is added (to the users and to
-    /// `site-admins`) if absent.
-    pub(crate) fn new(mut config: PracticeConfig, base_url: String) -> SiteState {
+    /// `site-admins`) if absent. With `removals` (the log and the ids it holds), the users an
+    /// earlier launch removed are gone from the start.
+    pub(crate) fn new(
+        mut config: PracticeConfig,
+        base_url: String,
+        removals: Option<(RemovalLog, HashSet<String>)>,
+    ) -> SiteState {
         let started = Instant::now();
+        let (removals, removed) = match removals {
+            Some((log, removed)) => (Some(log), removed),
+            None => (None, HashSet::new()),
+        };
         let mut users = HashMap::with_capacity(config.users.len() + 1);
         for user in config.users.drain(..) {
-            users.entry(user.account_id.clone()).or_insert(user);
+            if !removed.contains(&user.account_id) {
+                users.entry(user.account_id.clone()).or_insert(user);
+            }
         }
         users
             .entry(config.caller_account_id.clone())
@@ -96,6 +110,7 @@ impl SiteState {
             started,
             base_url,
             keep_after_delete,
+            removals,
             live: Mutex::new(live),
             record: Mutex::new(Vec::new()),
         }
@@ -205,7 +220,7 @@ mod tests {
             seed,
             ..PracticeConfig::default()
         };
-        SiteState::new(config, "http://127.0.0.1:9".into())
+        SiteState::new(config, "http://127.0.0.1:9".into(), None)
     }
 
     #[tokio::test]

@@ -151,9 +151,24 @@ impl Connector {
         email: &str,
         token: ApiToken,
     ) -> Result<Connection, SessionError> {
-        let client = SiteClient::new(site.clone(), email, token, self.config.clone())?;
-        let me = client.myself().await?;
+        let failed = |e: &dyn std::fmt::Display| {
+            let site = site.base_url();
+            tracing::info!(site = %site, admin = %email, error = %e, "connection check failed");
+        };
+        let client = SiteClient::new(site.clone(), email, token, self.config.clone())
+            .inspect_err(|e| failed(e))?;
+        let me = client.myself().await.inspect_err(|e| failed(e))?;
         let (site_admins, admin_warning) = read_with_standing(&client, &me.account_id).await;
+        tracing::info!(
+            site = %site.base_url(),
+            admin = %email,
+            account_id = %me.account_id,
+            practice = self.practice.is_some(),
+            site_admins_read = site_admins.checked,
+            site_admins = site_admins.ids.len(),
+            warning = admin_warning.as_deref().unwrap_or("none"),
+            "connection checked"
+        );
         Ok(Connection {
             client,
             me,

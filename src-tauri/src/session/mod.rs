@@ -6,6 +6,7 @@
 mod admins;
 mod connect;
 mod plan;
+mod rehearsal;
 mod results;
 
 #[cfg(test)]
@@ -14,6 +15,7 @@ mod tests;
 pub use admins::{read_site_admins, require_site_admins, SiteAdmins};
 pub use connect::{Connection, Connector, PracticeLogin, TokenChoice};
 pub use plan::{prepare, Prepared, Selection};
+pub use rehearsal::check_rehearsal_person;
 pub use results::copy_into_place;
 
 use crate::atlassian::{AtlassianError, SiteError};
@@ -63,6 +65,14 @@ pub enum SessionError {
         name: String,
         /// Why.
         reason: String,
+    },
+    /// A rehearsal of an app or customer account: the site says it is not a person.
+    #[error("{name} is {kind}, not a person: a rehearsal shows what happens to the people you remove, so pick one of them.")]
+    NotAPersonRehearsal {
+        /// Who.
+        name: String,
+        /// What the site says the account is.
+        kind: &'static str,
     },
     /// The plan the confirmation was typed for is no longer the current one.
     #[error("The plan changed since the confirmation was typed (another connection, file or selection). Review it again and type the new phrase.")]

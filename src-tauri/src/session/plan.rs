@@ -110,6 +110,8 @@ pub fn prepare(
     let selected: HashSet<String> = rows.iter().map(|r| r.account_id.clone()).collect();
     let mut plan = Plan::new(conn.client.site().base_url(), &conn.email, rows);
     plan.source_file = Some(source.display().to_string());
+    plan.rehearsal = rehearsal;
+    plan.practice = conn.practice;
     plan.unlock_admins = unlock_admins;
     plan.unlocked_ids = unlocked
         .iter()
@@ -264,3 +266,7 @@ fn protection_words(
     }
     words.join(" ")
 }
+
+#[cfg(test)]
+#[path = "plan_tests.rs"]
+mod tests;

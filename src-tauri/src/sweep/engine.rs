@@ -104,6 +104,8 @@ impl<R: Remover> Shared<R> {
             // The blocking task panicked or the runtime is shutting down: nothing can be known
             // to be on disk, so the run must not go on.
             Err(e) => {
+                let run = &self.plan.run_id;
+                tracing::error!(%run, error = %e, "journal write did not finish; the run stops");
                 self.journal_error
                     .lock()
                     .unwrap_or_else(|p| p.into_inner())
@@ -116,6 +118,8 @@ impl<R: Remover> Shared<R> {
             }
         };
         if let Err(e) = result {
+            let run = &self.plan.run_id;
+            tracing::error!(%run, error = %e, "journal write failed; the run stops");
             self.journal_error
                 .lock()
                 .unwrap_or_else(|p| p.into_inner())
@@ -299,6 +303,25 @@ pub async fn execute<R: Remover>(
         }
     }
 
+    tracing::info!(
+        run = %shared.plan.run_id,
+        site = %shared.plan.site,
+        admin = %shared.plan.email,
+        account_id = %guard.caller(),
+        rows = shared.plan.rows.len(),
+        already_decided,
+        to_send = shared.queue.lock().unwrap_or_else(|p| p.into_inner()).len(),
+        max_rate = shared.plan.pace.max_rate,
+        max_in_flight = shared.plan.pace.max_in_flight,
+        resumed,
+        retry_failed = options.retry_failed,
+        "{}",
+        match (resumed, options.retry_failed) {
+            (_, true) => "run resumed to retry failed rows",
+            (true, false) => "run resumed",
+            (false, false) => "run started",
+        }
+    );
     let pause_reporter = tokio::spawn(report_pauses(
         shared.control.subscribe(),
         shared.events.clone(),
@@ -310,7 +333,9 @@ pub async fn execute<R: Remover>(
     while workers.join_next().await.is_some() {}
     pause_reporter.abort();
 
-    finish(shared, dir).await
+    finish(shared, dir)
+        .await
+        .inspect_err(|e| tracing::error!(error = %e, "the run ended on an error"))
 }
 
 /// [`execute`], then the second look: every row reported removed or already gone is looked up
@@ -352,6 +377,7 @@ pub async fn execute_verified<C: Remover + Lookup>(
 async fn report_pauses(mut rx: watch::Receiver<ControlState>, events: EventSink) {
     while rx.changed().await.is_ok() {
         let state = *rx.borrow_and_update();
+        tracing::info!(state = ?state, "run control: pause, go on or stop");
         match state {
             ControlState::Paused => events(Event::Paused { paused: true }),
             ControlState::Running => events(Event::Paused { paused: false }),
@@ -400,6 +426,7 @@ async fn process_row<R: Remover>(shared: &Shared<R>, row: usize, in_doubt: bool)
         let verdict = shared.remover.remove_user(&account_id).await;
         let eased = verdict.near_limit().then(|| shared.pacer.ease_off());
         if let Some(Some(rate)) = eased {
+            tracing::debug!(rate, "pace eased: the site is near its rate limit");
             shared.emit(Event::Pace { rate_per_sec: rate });
         }
         let jitter = rand::random_range(0.7..=1.3);
@@ -413,9 +440,17 @@ async fn process_row<R: Remover>(shared: &Shared<R>, row: usize, in_doubt: bool)
                 // given up after faults or rate limits says the site is struggling.
                 let climb = eased.is_none() && outcome != Outcome::Failed;
                 if let Some(rate) = climb.then(|| shared.pacer.on_success()).flatten() {
+                    tracing::debug!(rate, "pace raised");
                     shared.emit(Event::Pace { rate_per_sec: rate });
                 }
                 shared.decided_now.fetch_add(1, Ordering::Relaxed);
+                let (run, status) = (&shared.plan.run_id, http_status.unwrap_or(0));
+                if outcome == Outcome::Failed {
+                    let reason = &message;
+                    tracing::info!(%run, row, %account_id, status, %reason, "row given up");
+                } else {
+                    tracing::debug!(%run, row, %account_id, status, ?outcome, "row decided");
+                }
                 let decided = RowOutcome {
                     row,
                     account_id,
@@ -432,6 +467,13 @@ async fn process_row<R: Remover>(shared: &Shared<R>, row: usize, in_doubt: bool)
                 http_status,
                 message,
             } => {
+                tracing::warn!(
+                    run = %shared.plan.run_id,
+                    row,
+                    status = http_status,
+                    reason = %message,
+                    "the site refused the credentials; the run stops"
+                );
                 let note = format!(
                     "{message}. The run stopped at once; resume it once the credentials work."
                 );
@@ -454,12 +496,21 @@ async fn process_row<R: Remover>(shared: &Shared<R>, row: usize, in_doubt: bool)
                 reason,
             } => {
                 if let Some((wait, why, status)) = throttle {
+                    tracing::info!(
+                        run = %shared.plan.run_id,
+                        row,
+                        status,
+                        wait_ms = wait.as_millis() as u64,
+                        reason = why.as_deref().unwrap_or("not given"),
+                        "throttled: the site asked to slow down"
+                    );
                     shared.emit(Event::Throttled {
                         wait_ms: wait.as_millis() as u64,
                         reason: why,
                         status,
                     });
                     if let Some(rate) = shared.pacer.throttle(wait) {
+                        tracing::debug!(rate, "pace lowered after a throttle");
                         shared.emit(Event::Pace { rate_per_sec: rate });
                     }
                 }
@@ -472,6 +523,15 @@ async fn process_row<R: Remover>(shared: &Shared<R>, row: usize, in_doubt: bool)
                     .lock()
                     .unwrap_or_else(|p| p.into_inner())
                     .insert(row, last);
+                tracing::info!(
+                    run = %shared.plan.run_id,
+                    row,
+                    attempt = attempts.sent,
+                    status = verdict.http_status().unwrap_or(0),
+                    delay_ms = delay.as_millis() as u64,
+                    reason = %reason,
+                    "retrying row"
+                );
                 shared.emit(Event::Retrying {
                     row,
                     attempt: attempts.sent,
@@ -563,6 +623,33 @@ async fn finish<R: Remover>(shared: Arc<Shared<R>>, dir: PathBuf) -> Result<RunR
             detail: e.to_string(),
         })??
     };
+    // Rows tried this session but not settled (in doubt, or cut short while retrying) end
+    // "failed": tell the window which, so every row it shows without an outcome was never tried.
+    // At most the rows that were in flight or waiting to retry, never the whole plan.
+    for o in outcomes
+        .iter()
+        .filter(|o| o.finished_at.is_empty() && o.outcome == Outcome::Failed)
+    {
+        shared.emit(Event::Row {
+            row: o.row,
+            account_id: o.account_id.clone(),
+            outcome: o.outcome,
+            http_status: o.http_status,
+            message: o.message.clone(),
+        });
+    }
+    tracing::info!(
+        run = %shared.plan.run_id,
+        status = ?status,
+        removed = counters.removed,
+        already_gone = counters.already_gone,
+        cannot_remove = counters.cannot_remove,
+        skipped = counters.skipped,
+        failed = counters.failed,
+        not_attempted = counters.not_attempted,
+        duration_secs = shared.started.elapsed().as_secs(),
+        "run ended"
+    );
     shared.emit(Event::Finished {
         status,
         counters,

@@ -35,7 +35,7 @@ pub use outcome::{Counters, Outcome, RowOutcome};
 pub use pace::{PaceSettings, DEFAULT_IN_FLIGHT, DEFAULT_RATE, MAX_IN_FLIGHT, MAX_RATE, MIN_RATE};
 pub use plan::{Guard, Plan, PlanRow};
 pub use preflight::{preflight, Lookup, PreflightReport, PreflightRow, Presence};
-pub use results::{count, final_outcomes, neutralise, write_results, RESULTS_HEADER};
+pub use results::{count, final_outcomes, neutralise, write_results, RESULTS_HEADER, UTF8_BOM};
 pub use retry::{backoff_delay, decide, RetrySettings, RowAttempts, Step};
 pub use run_summary::SUMMARY_FILE;
 pub use runs::{list_runs, Run, RunSummaryInfo};

@@ -94,6 +94,14 @@ pub struct Plan {
     pub pace: PaceSettings,
     /// Retries.
     pub retry: RetrySettings,
+    /// A one-row rehearsal rather than a run (false in plans written before it was kept).
+    #[serde(default)]
+    pub rehearsal: bool,
+    /// Made on the practice site of practice mode. That site keeps its users across launches
+    /// but not its address, so such a run resumes on whatever practice site is running now,
+    /// and never on a real site (false in plans written before it was kept).
+    #[serde(default)]
+    pub practice: bool,
 }
 
 impl Plan {
@@ -123,6 +131,8 @@ impl Plan {
             unlocked_ids: Vec::new(),
             pace: PaceSettings::default(),
             retry: RetrySettings::default(),
+            rehearsal: false,
+            practice: false,
         }
     }
 
@@ -164,5 +174,25 @@ impl Plan {
                 .any(|u| canonical_account_id(u) == id);
         (!unlocked)
             .then(|| format!("protected: {admin}; unlock this admin explicitly to remove them"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rehearsal_and_practice_are_kept_and_default_to_false_in_older_plans() {
+        let mut plan = Plan::new("https://acme.atlassian.net", "a@example.com", []);
+        plan.rehearsal = true;
+        plan.practice = true;
+        let json = serde_json::to_value(&plan).unwrap();
+        assert_eq!(serde_json::from_value::<Plan>(json.clone()).unwrap(), plan);
+        let mut older = json;
+        let fields = older.as_object_mut().unwrap();
+        fields.remove("rehearsal");
+        fields.remove("practice");
+        let read: Plan = serde_json::from_value(older).unwrap();
+        assert!(!read.rehearsal && !read.practice);
     }
 }

@@ -20,6 +20,9 @@ pub const RESULTS_HEADER: [&str; 8] = [
     "verified",
 ];
 
+/// The UTF-8 byte-order mark every results file starts with (for Excel).
+pub const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+
 /// Every row's outcome as the journal has it; rows not decided yet are `failed` when a request
 /// was sent without a clear answer (a resume will settle them) and `not_attempted` otherwise.
 pub fn final_outcomes(plan: &Plan, state: &JournalState) -> Vec<RowOutcome> {
@@ -73,7 +76,11 @@ pub fn write_results(
         detail: e.to_string(),
     };
     let tmp = path.with_extension("csv.tmp");
-    let mut w = csv::Writer::from_path(&tmp).map_err(io)?;
+    let mut file = std::io::BufWriter::new(std::fs::File::create(&tmp).map_err(|e| io(e.into()))?);
+    // A byte-order mark, so Excel opens the file as UTF-8 ("Zoë", "Müller") rather than in the
+    // computer's legacy code page; csv readers and spreadsheets skip it.
+    std::io::Write::write_all(&mut file, UTF8_BOM).map_err(|e| io(e.into()))?;
+    let mut w = csv::Writer::from_writer(file);
     w.write_record(RESULTS_HEADER).map_err(io)?;
     for (row, o) in plan.rows.iter().zip(outcomes) {
         let status = o.http_status.map(|s| s.to_string()).unwrap_or_default();

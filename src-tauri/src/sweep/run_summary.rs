@@ -17,9 +17,16 @@ use std::path::Path;
 /// The summary file in a run's folder.
 pub const SUMMARY_FILE: &str = "summary.json";
 
+/// What `summary.json` holds now; a summary of another version is rebuilt from the run.
+/// 2: `rehearsal` and `practice` kept (a version-1 summary would list them as `false`).
+const STORED_VERSION: u32 = 2;
+
 /// What `summary.json` holds: the history line, and the journal length it was made from.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct Stored {
+    /// 0 in summaries written before versions were kept.
+    #[serde(default)]
+    version: u32,
     journal_bytes: u64,
     run_id: String,
     created_at: String,
@@ -33,11 +40,16 @@ struct Stored {
     decided: Option<usize>,
     last_status: Option<RunStatus>,
     resumable: bool,
+    #[serde(default)]
+    rehearsal: bool,
+    #[serde(default)]
+    practice: bool,
 }
 
 impl Stored {
     fn new(plan: &Plan, state: &JournalState, journal_bytes: u64) -> Stored {
         Stored {
+            version: STORED_VERSION,
             journal_bytes,
             run_id: plan.run_id.clone(),
             created_at: plan.created_at.clone(),
@@ -49,6 +61,8 @@ impl Stored {
             decided: Some(state.decided.len()),
             last_status: state.last_status,
             resumable: state.decided.len() < plan.rows.len(),
+            rehearsal: plan.rehearsal,
+            practice: plan.practice,
         }
     }
 
@@ -67,6 +81,10 @@ impl Stored {
             last_status: self.last_status,
             resumable: self.resumable,
             running_elsewhere,
+            rehearsal: self.rehearsal,
+            practice: self.practice,
+            superseded: 0,
+            superseded_by: Vec::new(),
         }
     }
 }
@@ -116,7 +134,9 @@ pub fn summary_of(dir: &Path) -> Option<RunSummaryInfo> {
     let running_elsewhere = locked_elsewhere(dir);
     if let Some(stored) = stored {
         // Fresh, or the journal is another process's to read: the summary is the best there is.
-        let fresh = Some(stored.journal_bytes) == journal_bytes(dir) && stored.decided.is_some();
+        let fresh = Some(stored.journal_bytes) == journal_bytes(dir)
+            && stored.decided.is_some()
+            && stored.version == STORED_VERSION;
         if running_elsewhere || fresh {
             return Some(stored.info(dir, running_elsewhere));
         }
@@ -266,6 +286,26 @@ mod tests {
     }
 
     #[test]
+    fn runs_made_in_the_same_second_are_listed_newest_first() {
+        let tmp = tempfile::tempdir().unwrap();
+        // The later plan has the smaller random suffix: the id alone would put it second.
+        for (id, at) in [
+            ("20261201-100000-ffffff", "2026-12-01T10:00:00.1Z"),
+            ("20261201-100000-000000", "2026-12-01T10:00:00.9Z"),
+        ] {
+            let mut p = plan(1);
+            p.run_id = id.into();
+            p.created_at = at.into();
+            Run::create(tmp.path(), p).unwrap();
+        }
+        let ids: Vec<String> = crate::sweep::list_runs(tmp.path())
+            .into_iter()
+            .map(|r| r.run_id)
+            .collect();
+        assert_eq!(ids, ["20261201-100000-000000", "20261201-100000-ffffff"]);
+    }
+
+    #[test]
     fn a_run_whose_journal_another_handle_holds_is_running_elsewhere_and_not_read() {
         let tmp = tempfile::tempdir().unwrap();
         let run = Run::create(tmp.path(), plan(2)).unwrap();
@@ -279,5 +319,31 @@ mod tests {
         let dir = run.dir.clone();
         drop(run);
         assert!(!summary_of(&dir).unwrap().running_elsewhere);
+    }
+
+    #[test]
+    fn the_summary_says_rehearsal_and_practice_and_an_older_one_is_rebuilt() {
+        let tmp = tempfile::tempdir().unwrap();
+        let mut p = plan(1);
+        p.rehearsal = true;
+        p.practice = true;
+        let run = Run::create(tmp.path(), p).unwrap();
+        session(&run);
+        let dir = run.dir.clone();
+        drop(run);
+        let info = summary_of(&dir).unwrap();
+        assert!(info.rehearsal && info.practice);
+        // A summary from before these were kept would list the rehearsal as a real-site run.
+        let stored = std::fs::read_to_string(dir.join(SUMMARY_FILE)).unwrap();
+        let old = stored
+            .replace("\"version\":2,", "")
+            .replace(",\"rehearsal\":true,\"practice\":true", "");
+        assert_ne!(old, stored);
+        std::fs::write(dir.join(SUMMARY_FILE), old).unwrap();
+        let info = summary_of(&dir).unwrap();
+        assert!(
+            info.rehearsal && info.practice,
+            "an old summary was trusted"
+        );
     }
 }

@@ -98,6 +98,23 @@ pub struct RunSummaryInfo {
     /// True when another process holds the run's journal: it is going on in another window or
     /// terminal (counts are from its last summary).
     pub running_elsewhere: bool,
+    /// A one-row rehearsal rather than a run.
+    pub rehearsal: bool,
+    /// Made on the practice site of practice mode (its address changes at every launch).
+    pub practice: bool,
+    /// For a resumable run: how many of its undecided rows a later run on the same site decided
+    /// as removed or already gone. A resume would find those gone; when it is every undecided
+    /// row, the run is superseded and a resume has nothing left to do.
+    pub superseded: usize,
+    /// When each later run that decided some of them was planned (RFC 3339), newest first.
+    pub superseded_by: Vec<String>,
+}
+
+impl RunSummaryInfo {
+    /// Rows not decided yet.
+    pub fn undecided(&self) -> usize {
+        self.rows.saturating_sub(self.decided)
+    }
 }
 
 /// Every run under `runs_dir`, newest first; folders that are not readable runs are left out.
@@ -110,6 +127,19 @@ pub fn list_runs(runs_dir: &Path) -> Vec<RunSummaryInfo> {
         .flatten()
         .filter_map(|e| super::run_summary::summary_of(&e.path()))
         .collect();
-    runs.sort_by(|a, b| b.run_id.cmp(&a.run_id));
+    // Newest first by creation time: run ids share their second, and two plans made in the same
+    // second (a rehearsal, then the run) would otherwise sort by their random suffix.
+    let when = |r: &RunSummaryInfo| {
+        time::OffsetDateTime::parse(
+            &r.created_at,
+            &time::format_description::well_known::Rfc3339,
+        )
+        .ok()
+    };
+    runs.sort_by(|a, b| when(b).cmp(&when(a)).then_with(|| b.run_id.cmp(&a.run_id)));
+    superseded::mark(&mut runs);
     runs
 }
+
+#[path = "superseded.rs"]
+mod superseded;

@@ -361,6 +361,31 @@ fn a_run_cannot_be_driven_by_two_processes() {
 }
 
 #[test]
+fn results_start_with_a_byte_order_mark_and_keep_accented_names() {
+    let tmp = tempfile::tempdir().unwrap();
+    let plan = Plan::new(
+        "https://acme.atlassian.net",
+        "admin@example.com",
+        [("a", "Zoë Müller"), ("b", "Łukasz Żółć")].map(|(id, name)| PlanRow {
+            account_id: id.into(),
+            name: name.into(),
+            ..PlanRow::default()
+        }),
+    );
+    let outcomes: Vec<RowOutcome> = (0..2).map(|i| outcome(i, ["a", "b"][i])).collect();
+    let path = tmp.path().join("results.csv");
+    write_results(&path, &plan, &outcomes, None).unwrap();
+    let bytes = std::fs::read(&path).unwrap();
+    assert!(bytes.starts_with(UTF8_BOM), "no byte-order mark");
+    let text = std::str::from_utf8(&bytes[UTF8_BOM.len()..]).unwrap();
+    assert!(text.starts_with("User id,"), "{text}");
+    assert!(text.contains("Zoë Müller") && text.contains("Łukasz Żółć"));
+    // A csv reader skips the mark: the first header is "User id", not "\u{feff}User id".
+    let mut r = csv::Reader::from_path(&path).unwrap();
+    assert_eq!(&r.headers().unwrap()[0], "User id");
+}
+
+#[test]
 fn results_neutralise_formulas_from_the_input() {
     assert_eq!(neutralise("=cmd|' /C calc'!A0"), "'=cmd|' /C calc'!A0");
     assert_eq!(neutralise("+1"), "'+1");

@@ -130,8 +130,9 @@ async fn a_clean_run_removes_every_row_once_at_the_set_pace() {
     assert_eq!(t0.elapsed(), Duration::from_millis(99 * 50));
     let results = std::fs::read_to_string(&report.results_path).unwrap();
     assert_eq!(results.lines().count(), 101);
-    assert!(results
-        .starts_with("User id,User name,email,outcome,http_status,message,finished_at,verified\n"));
+    assert!(results.starts_with(
+        "\u{feff}User id,User name,email,outcome,http_status,message,finished_at,verified\n"
+    ));
     let seen = seen.lock().unwrap();
     assert!(matches!(
         seen.first(),

@@ -171,3 +171,40 @@ fn an_old_journal_without_the_new_fields_reads_as_before() {
     let line = serde_json::to_string(&Record::Outcome(o)).unwrap();
     assert!(!line.contains("may_have_applied"), "{line}");
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_row_stopped_while_waiting_to_retry_is_reported_failed_and_untried_rows_are_not_sent() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ids = ids(4);
+    let site = Scripted::with(&[(&ids[0], vec![timeout(); 3])]);
+    let dir = Run::create(tmp.path(), plan_of(&ids, 50.0, 1)).unwrap().dir;
+    let control = RunControl::new();
+    let stopper = control.clone();
+    let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let events: EventSink = {
+        let seen = seen.clone();
+        Arc::new(move |e| {
+            if matches!(e, Event::Retrying { .. }) {
+                stopper.stop();
+            }
+            seen.lock().unwrap().push(e);
+        })
+    };
+    let run = Run::open(&dir).unwrap();
+    let report = execute(site.clone(), run, RunOptions::new(me()), control, events)
+        .await
+        .unwrap();
+    assert_eq!(report.status, RunStatus::Stopped);
+    let rows: Vec<(usize, Outcome)> = seen
+        .lock()
+        .unwrap()
+        .iter()
+        .filter_map(|e| match e {
+            Event::Row { row, outcome, .. } => Some((*row, *outcome)),
+            _ => None,
+        })
+        .collect();
+    // The window hears about the row it tried; the rows never tried stay silent ("not attempted").
+    assert_eq!(rows, [(0, Outcome::Failed)]);
+    assert_eq!(report.counters.not_attempted, 3);
+}

@@ -113,6 +113,7 @@ pub async fn verify<L: Lookup>(lookup: &L, outcomes: &[RowOutcome]) -> Verificat
                 }
             }
             Err(e) => {
+                tracing::info!(ids = ids.len(), error = %e, "second look: a lookup failed");
                 verification.problem.get_or_insert(e.to_string());
                 for o in chunk {
                     verification.rows.insert(o.row, Verified::NotChecked);
@@ -120,6 +121,13 @@ pub async fn verify<L: Lookup>(lookup: &L, outcomes: &[RowOutcome]) -> Verificat
             }
         }
     }
+    tracing::info!(
+        looked_up = reported.len(),
+        gone = verification.gone(),
+        still_present = verification.still_present(),
+        not_checked = verification.not_checked(),
+        "second look done"
+    );
     verification
 }
 

@@ -221,6 +221,12 @@ pub async fn export_results(app: &App, rows: usize) -> Vec<ResultRow> {
         )
     });
     assert_eq!(got.len(), rows, "rows in the exported results");
+    // Excel reads a CSV as UTF-8 only when it starts with the byte-order mark.
+    let bytes = std::fs::read(&path).expect("the exported results");
+    assert!(
+        bytes.starts_with(b"\xEF\xBB\xBF"),
+        "the exported results start without a UTF-8 byte-order mark"
+    );
     got
 }
 

@@ -264,6 +264,8 @@ impl App {
             drop(client);
             driver.stop().await;
         }
+        // A relaunch before the bus frees the dead window's name would hand over to it and exit.
+        wait_instance_released().await;
     }
 
     /// Everything down: session, driver, app, practice site. Returns the site's record.
@@ -351,4 +353,32 @@ impl App {
             }
         }
     }
+}
+
+/// Waits until no Offboard window owns its single-instance D-Bus name any more. The bus frees the
+/// name of a killed app only once every process sharing its connection has exited; a launch
+/// before that hands its arguments over to the dead window and exits.
+async fn wait_instance_released() {
+    let limit = Duration::from_secs(30);
+    poll(
+        "the killed app's D-Bus name to be freed",
+        limit,
+        page::TICK,
+        || async {
+            let out = std::process::Command::new("dbus-send")
+                .args(["--session", "--print-reply", "--dest=org.freedesktop.DBus"])
+                .args(["/org/freedesktop/DBus", "org.freedesktop.DBus.ListNames"])
+                .output();
+            // No session bus (or no dbus-send): the app then runs without the single-instance lock.
+            let Some(out) = out.ok().filter(|o| o.status.success()) else {
+                return Some(());
+            };
+            let names = String::from_utf8_lossy(&out.stdout);
+            let held = names
+                .lines()
+                .any(|l| l.contains("com.offboard.desktop.h") && l.contains("SingleInstance"));
+            (!held).then_some(())
+        },
+    )
+    .await;
 }

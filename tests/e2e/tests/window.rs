@@ -1,9 +1,18 @@
 //! The desktop window, end to end: the real app through WebDriver against the practice site.
 //! Run one at a time (`--test-threads=1`): the tests share one X display.
 
+#[path = "window/truthful.rs"]
+mod truthful;
+
+#[path = "window/review_keys.rs"]
+mod review_keys;
+
+#[path = "window/log_file.rs"]
+mod log_file;
+
 use offboard_e2e::fixtures::{self, strings};
 use offboard_e2e::flows::{self, *};
-use offboard_e2e::page::{first_number, TICK, UI};
+use offboard_e2e::page::{first_number, parse_n_of_m, TICK, UI};
 use offboard_e2e::{poll, run, App, Options, Record};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -562,6 +571,19 @@ async fn kill_and_resume(app: Arc<App>) {
     app.launch().await;
     app.wait_visible_for("#resume-offer", Duration::from_secs(30))
         .await;
+    // The offer counts the rows really decided (it once said "297 of 297" for a run a third done).
+    let words = app.text("#resume-offer-words").await;
+    let count = words
+        .split_once('(')
+        .and_then(|(_, rest)| rest.split_once(')'))
+        .map(|(inside, _)| inside)
+        .unwrap_or_default();
+    let (decided, of) = parse_n_of_m(count).unwrap_or_else(|| panic!("no count in {words:?}"));
+    assert_eq!(of, selection.len(), "{words}");
+    assert!(
+        (3..of).contains(&decided),
+        "at least the 3 removals seen, and not every row: {words}"
+    );
     let deadline = Instant::now() + Duration::from_secs(60);
     let mut typed = false;
     while app.step().await.as_deref() != Some("run") {
@@ -822,3 +844,6 @@ async fn the_window_reopens_with_the_size_and_position_it_was_closed_with() {
     })
     .await;
 }
+
+#[path = "window/history_and_practice.rs"]
+mod history_and_practice;

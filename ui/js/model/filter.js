@@ -10,6 +10,55 @@ export function emptyFilters() {
   return { query: '', status: '', role: '', group: '', product: '', lastSeenBefore: '', domain: '' };
 }
 
+/** Does any filter narrow the rows? (The "Clear filters" button is for these.) */
+export function filtersActive(f) {
+  return Object.values(f ?? {}).some((v) => String(v ?? '').trim() !== '');
+}
+
+const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september',
+  'october', 'november', 'december'];
+const DAY_WORDS = 'Type a day like 2024-01-31 or 31 Jan 2024';
+
+/** "YYYY-MM-DD" for a real day, else null. */
+function isoDay(y, m, d) {
+  if (!(y >= 1900 && y <= 2999 && m >= 1 && m <= 12 && d >= 1 && d <= 31)) return null;
+  const t = new Date(Date.UTC(y, m - 1, d));
+  if (t.getUTCMonth() !== m - 1 || t.getUTCDate() !== d) return null; // 30 Feb and the like
+  return `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+}
+
+/** 1–12 for a month's name or its first three letters ("Sept" too), else 0. */
+function monthOf(word) {
+  const w = word.toLowerCase();
+  return MONTHS.findIndex((m) => w === m || w === m.slice(0, 3) || (w === 'sept' && m === 'september')) + 1;
+}
+
+/**
+ * Reads the "Seen before" field as typed: `{ day: "YYYY-MM-DD" }`, `{ day: "" }` when empty, or
+ * `{ error }` with words for the admin. Takes the year first (2024-01-31, 2024/1/31) or the
+ * month as a word (31 Jan 2024, Jan 31 2024, the export's own form); 01/02/2024 is refused as
+ * it reads two ways.
+ */
+export function parseDay(text) {
+  const t = String(text ?? '').trim();
+  if (t === '') return { day: '' };
+  let m = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$/.exec(t);
+  let day = m ? isoDay(+m[1], +m[2], +m[3]) : null;
+  if (!m) {
+    m = /^(\d{1,2})[\s-]+([a-z]+)\.?,?[\s-]+(\d{4})$/i.exec(t);
+    if (m && monthOf(m[2])) day = isoDay(+m[3], monthOf(m[2]), +m[1]);
+    else {
+      m = /^([a-z]+)\.?\s+(\d{1,2}),?\s+(\d{4})$/i.exec(t);
+      if (m && monthOf(m[1])) day = isoDay(+m[3], monthOf(m[1]), +m[2]);
+    }
+  }
+  if (day) return { day };
+  if (/^\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}$/.test(t)) {
+    return { error: `“${t}” reads two ways (day or month first). ${DAY_WORDS}.` };
+  }
+  return { error: `“${t}” is not a day Offboard can read. ${DAY_WORDS}.` };
+}
+
 /** Lowercase words of a search box: every word must appear in name, email or account id. */
 export function queryWords(query) {
   return query.trim().toLowerCase().split(/\s+/).filter(Boolean);

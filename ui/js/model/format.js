@@ -27,11 +27,17 @@ export function formatDuration(secs) {
   return m ? `${h} h ${m} min` : `${h} h`;
 }
 
-/** The run's estimate: null or non-finite before there is anything to estimate from. */
+/**
+ * The run's estimate, coarse enough to fit its tile and not to flicker: seconds under a minute
+ * (in steps of 5), whole minutes under an hour, then hours and minutes. Null or non-finite
+ * before there is anything to estimate from.
+ */
 export function formatEta(etaSecs) {
   if (etaSecs == null || !Number.isFinite(etaSecs)) return 'estimating…';
   if (etaSecs < 1) return 'almost done';
-  return `about ${formatDuration(etaSecs)}`;
+  if (etaSecs < 60) return `about ${Math.max(5, Math.round(etaSecs / 5) * 5)} s`;
+  if (etaSecs < 3600) return `about ${Math.round(etaSecs / 60)} min`;
+  return `about ${formatDuration(Math.round(etaSecs / 60) * 60)}`;
 }
 
 /**
@@ -48,11 +54,16 @@ export function formatCountdown(untilMs, nowMs) {
   return formatDuration(secondsLeft(untilMs, nowMs));
 }
 
-/** Removals per second ("14/s"), one decimal under 10 so slow paces still move visibly. */
+/**
+ * The pace: "14/s", one decimal under 10 so slow paces still move visibly, and per minute under
+ * one a second ("30/min"), so a slow pace never reads "0.0/s".
+ */
 export function formatRate(perSec) {
   if (perSec == null || !Number.isFinite(perSec)) return '–';
-  const v = perSec < 10 ? perSec.toFixed(1) : String(Math.round(perSec));
-  return `${v}/s`;
+  if (perSec >= 1) return `${perSec < 10 ? perSec.toFixed(1) : String(Math.round(perSec))}/s`;
+  const perMin = perSec * 60;
+  if (perMin >= 1) return `${perMin < 10 ? perMin.toFixed(1).replace(/\.0$/, '') : Math.round(perMin)}/min`;
+  return perSec > 0 ? 'under 1/min' : '0/s';
 }
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];

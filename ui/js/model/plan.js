@@ -29,36 +29,6 @@ export function needsNewPlan(err) {
   return err?.kind === 'stale_plan' || err?.kind === 'phrase';
 }
 
-export const PACE_LIMITS = {
-  maxRate: { min: 1, max: 50, default: 20 },
-  maxInFlight: { min: 1, max: 32, default: 8 },
-};
-
-export function defaultPace() {
-  return { maxRate: PACE_LIMITS.maxRate.default, maxInFlight: PACE_LIMITS.maxInFlight.default };
-}
-
-/**
- * Reads the two pace fields (strings from inputs). Returns `{ pace }` or `{ error, field }`
- * with words for the admin; empty fields mean the defaults.
- */
-export function readPace(rateText, inFlightText) {
-  const read = (text, lim, what) => {
-    const t = String(text ?? '').trim();
-    if (t === '') return { value: lim.default };
-    const v = Number(t);
-    if (!Number.isInteger(v) || v < lim.min || v > lim.max) {
-      return { error: `${what} must be a whole number from ${lim.min} to ${lim.max}.` };
-    }
-    return { value: v };
-  };
-  const rate = read(rateText, PACE_LIMITS.maxRate, 'Removals per second');
-  if (rate.error) return { error: rate.error, field: 'pace-rate' };
-  const flight = read(inFlightText, PACE_LIMITS.maxInFlight, 'Requests at once');
-  if (flight.error) return { error: flight.error, field: 'pace-in-flight' };
-  return { pace: { maxRate: rate.value, maxInFlight: flight.value } };
-}
-
 /** Rough duration at full pace, for the plan: "about 16 s at 20 per second". */
 export function planDurationSecs(count, maxRate) {
   return maxRate > 0 ? Math.ceil(count / maxRate) : null;

@@ -92,10 +92,16 @@ export function applyEvent(run, ev, now = Date.now()) {
     case 'retrying':
       run.lastRetry = { row: ev.row, attempt: ev.attempt, delayMs: ev.delayMs, reason: ev.reason };
       return { what: 'counts' };
-    case 'throttled':
-      run.throttleUntil = now + (ev.waitMs ?? 0);
-      run.throttleReason = ev.reason ?? '';
+    case 'throttled': {
+      // Several workers can be told to wait at once: the run waits for the longest of them, so
+      // a shorter wait arriving later never shortens the countdown.
+      const until = now + (ev.waitMs ?? 0);
+      if (until >= run.throttleUntil) {
+        run.throttleUntil = until;
+        run.throttleReason = throttleWords(ev.reason, ev.status);
+      }
       return { what: 'throttle' };
+    }
     case 'pace':
       run.ratePerSec = ev.ratePerSec;
       return { what: 'counts' };
@@ -103,7 +109,7 @@ export function applyEvent(run, ev, now = Date.now()) {
       if (ev.counters) run.counters = { ...zeroCounters(), ...ev.counters };
       if (Number.isFinite(ev.done)) run.done = ev.done;
       if (Number.isFinite(ev.total)) run.total = ev.total;
-      run.etaSecs = ev.etaSecs ?? null;
+      steadyEta(run, ev.etaSecs, now);
       return { what: 'counts' };
     case 'paused':
       if (run.state !== 'finished') run.state = ev.paused ? 'paused' : 'running';
@@ -114,7 +120,14 @@ export function applyEvent(run, ev, now = Date.now()) {
       run.finishMessage = ev.message ?? '';
       if (ev.counters) {
         run.counters = { ...zeroCounters(), ...ev.counters };
-        run.done = sumCounters(run.counters);
+        // The real progress: rows never tried are not done, whatever the end.
+        run.done = sumCounters(run.counters) - run.counters.notAttempted;
+      }
+      // Rows with no outcome by now were never tried (the engine reported every row it tried
+      // and could not settle as "failed" before finishing): show them so, not as pending.
+      if (run.counters.notAttempted > 0) {
+        const never = outcomeCode('not_attempted');
+        for (let i = 0; i < run.outcome.length; i++) if (!run.outcome[i]) run.outcome[i] = never;
       }
       run.throttleUntil = 0;
       run.etaSecs = null;
@@ -203,6 +216,40 @@ export function leftCount(run) {
   return Math.max(0, run.total - run.done);
 }
 
+// Atlassian's `RateLimit-Reason` values (DESIGN.md §4), in words for an admin.
+const THROTTLE_REASONS = {
+  'jira-burst-based': 'too many requests in a short time',
+  'jira-quota-tenant-based': "your site's request quota for this hour is used up",
+  'jira-quota-global-based': "Atlassian's overall request quota is used up",
+  'jira-per-issue-on-write': 'too many changes to one item',
+  'jira-user-based': 'too many requests from this account',
+};
+
+/** Why Atlassian asked for a wait, in plain words (never the raw header value alone). */
+export function throttleWords(reason, status) {
+  const known = THROTTLE_REASONS[String(reason ?? '').trim().toLowerCase()];
+  if (known) return known;
+  if (status === 503) return 'Atlassian is busy for a moment';
+  return 'the site limits how fast requests may come';
+}
+
+/**
+ * Folds the engine's estimate into the one shown: the shown one counts down on its own, and a
+ * new estimate replaces it when lower, or when clearly higher (a real slow-down: more than 15 %
+ * and 10 s), so the "Time left" does not creep up while progress is steady.
+ */
+export function steadyEta(run, etaSecs, now) {
+  if (etaSecs == null || !Number.isFinite(etaSecs)) {
+    run.etaSecs = null;
+    run.etaAt = now;
+    return;
+  }
+  const projected = run.etaSecs == null ? null : Math.max(0, run.etaSecs - (now - (run.etaAt ?? now)) / 1000);
+  const accept = projected == null || etaSecs <= projected || etaSecs > projected * 1.15 + 10;
+  run.etaSecs = accept ? etaSecs : projected;
+  run.etaAt = now;
+}
+
 /** Which run controls make sense now. */
 export function controls(run) {
   if (!run || run.state === 'finished') return { pause: false, resume: false, stop: false };
@@ -238,36 +285,83 @@ export function countersWords(c) {
   return parts.join(', ');
 }
 
-/** The end-of-run summary sentence(s). */
+/**
+ * The end-of-run summary: the counts, what the end means, and the one way to go on. The status
+ * line above it already says "Stopped." or "Finished.", so this does not say it again.
+ */
 export function summaryWords(run) {
   const counts = countersWords(run.counters);
   const lead = {
-    completed: `Finished: ${counts}.`,
-    stopped: `Stopped before the end: ${counts}.`,
-    credentials_rejected: `Stopped: Atlassian rejected the credentials or their rights. ${counts}.`,
-    error: `Stopped by a problem on this computer: ${counts}. It can be resumed from the run history.`,
-  }[run.finishStatus] ?? `Ended: ${counts}.`;
-  return run.finishMessage ? `${lead} ${run.finishMessage}` : lead;
+    completed: `${upperFirst(counts)}.`,
+    stopped: `${upperFirst(counts)}.`,
+    credentials_rejected: `Atlassian rejected the credentials or their rights. ${upperFirst(counts)}.`,
+    error: `A problem on this computer ended the run: ${counts}. It can be resumed from the run history.`,
+  }[run.finishStatus] ?? `${upperFirst(counts)}.`;
+  // The engine's own words add something only when the run ended on a problem.
+  const said = ['credentials_rejected', 'error'].includes(run.finishStatus) && run.finishMessage ? ` ${run.finishMessage}` : '';
+  const label = retryLabel(run);
+  const next = label && run.finishStatus !== 'error' ? ` To go on with this run, press “${label}”.` : '';
+  return `${lead}${said}${next}`;
 }
 
-/** One history line for a `RunSummary`. */
+const upperFirst = (s) => s.charAt(0).toUpperCase() + s.slice(1);
+
+/** The status line once a run has ended: how it ended and how far it got. */
+export function endedWords(run) {
+  const far = `${formatCount(run.done)} of ${plural(run.total, 'user')} decided`;
+  return {
+    completed: `Finished: ${far}.`,
+    stopped: `Stopped: ${far}.`,
+    credentials_rejected: `Stopped: Atlassian rejected the credentials (${far}).`,
+    error: `Stopped by a problem; the run can be resumed (${far}).`,
+  }[run.finishStatus] ?? `Ended: ${far}.`;
+}
+
+// Where a run went: its host, or "the practice site" (whose port changes at every launch).
+function runPlace(s) {
+  return s.practice ? 'the practice site' : String(s.site ?? '').replace(/^https?:\/\//, '').replace(/\/$/, '');
+}
+
+const rowCount = (s) => (Array.isArray(s.rows) ? s.rows.length : s.rows ?? 0);
+
+/**
+ * What later runs on the same site did to a resumable run's undecided rows (`superseded` of
+ * them removed or found gone; `supersededBy`: when those runs were planned, newest first), and
+ * so what a resume would do. Empty when nothing, or when the run has nothing left anyway.
+ */
+export function supersededWords(s) {
+  const left = rowCount(s) - (Number.isFinite(s.decided) ? s.decided : 0);
+  const n = Number.isFinite(s.superseded) ? s.superseded : 0;
+  if (!s.resumable || n <= 0 || left <= 0) return '';
+  const by = Array.isArray(s.supersededBy) ? s.supersededBy : [];
+  const who = by.length > 1 ? `later runs (the last on ${formatWhen(by[0])})` : by.length ? `a later run (${formatWhen(by[0])})` : 'a later run';
+  if (n >= left) return `superseded: ${who} removed every user this one had left, so there is nothing to resume`;
+  return `${who} removed ${formatCount(n)} of the ${plural(left, 'user')} this one had left: resuming finds them gone and goes on with the other ${formatCount(left - n)}`;
+}
+
+/** One history line for a `RunSummary`: when, rehearsal or run, account, site, size, status. */
 export function historyWords(s) {
   const status = {
     completed: 'completed', stopped: 'stopped', credentials_rejected: 'stopped: credentials rejected',
   }[s.lastStatus] ?? (s.active ? 'running now' : s.runningElsewhere ? 'running in another window or terminal' : 'cut short');
-  const host = String(s.site ?? '').replace(/^https?:\/\//, '').replace(/\/$/, '');
+  const kind = s.rehearsal ? 'Rehearsal' : 'Run';
+  const who = s.email ? `${kind} as ${s.email}` : kind;
   const c = s.counters ? ` — ${countersWords({ ...zeroCounters(), ...s.counters })}` : '';
-  const line = `${formatWhen(s.createdAt)} · ${host} · ${plural(Array.isArray(s.rows) ? s.rows.length : s.rows ?? 0, 'user')} · ${status}`;
+  const line = `${formatWhen(s.createdAt)} · ${who} · ${runPlace(s)} · ${plural(rowCount(s), 'user')} · ${status}`;
   // A run whose journal cannot be read has no counts worth showing: say why instead.
-  return s.problem ? `${line} — cannot be read: ${s.problem}` : `${line}${c}`;
+  if (s.problem) return `${line} — cannot be read: ${s.problem}`;
+  const later = supersededWords(s);
+  return later ? `${line}${c} — ${later}` : `${line}${c}`;
 }
 
 /** The start-up offer to resume a run cut short, counting the rows really decided. */
 export function resumeOfferWords(s) {
-  const site = String(s.site ?? '').replace(/^https?:\/\//, '').replace(/\/$/, '');
-  const rows = Array.isArray(s.rows) ? s.rows.length : s.rows;
+  const rows = rowCount(s);
   const count = Number.isFinite(s.decided) && rows ? ` (${formatCount(s.decided)} of ${plural(rows, 'user')} decided)` : '';
-  return `A run on ${site} stopped before it finished${count}. Resume it where it stopped? No decision is repeated.`;
+  const kind = s.rehearsal ? 'A rehearsal' : s.practice ? 'A practice run' : 'A run';
+  const later = supersededWords(s);
+  const since = later ? ` Since then, ${later}.` : '';
+  return `${kind} on ${runPlace(s)} stopped before it finished${count}.${since} Resume it where it stopped? No decision is repeated.`;
 }
 
 /**
@@ -275,5 +369,12 @@ export function resumeOfferWords(s) {
  * (`cutShort`), never one running now. A run the admin stopped is not offered, only listed.
  */
 export function findResumable(runs) {
-  return (runs ?? []).find((r) => !r.active && !r.runningElsewhere && (r.cutShort ?? r.resumable)) ?? null;
+  const open = (r) => !r.active && !r.runningElsewhere && (r.cutShort ?? (r.resumable && !fullySuperseded(r)));
+  return (runs ?? []).find(open) ?? null;
+}
+
+/** True when later runs removed every user a resumable run has left: Resume has nothing to do. */
+export function fullySuperseded(s) {
+  const left = rowCount(s) - (Number.isFinite(s.decided) ? s.decided : 0);
+  return !!s.resumable && left > 0 && Number.isFinite(s.superseded) && s.superseded >= left;
 }

@@ -216,13 +216,6 @@ export class UserList {
     return out;
   }
 
-  /** Up to `limit` selected row indices, in file order (for the rehearsal picker). */
-  firstSelected(limit) {
-    const out = [];
-    for (let i = 0; i < this.selected.length && out.length < limit; i++) if (this.selected[i]) out.push(i);
-    return out;
-  }
-
   /** "N of M selected": N ticked among the M rows matching the filters. */
   countText() {
     return `${formatCount(this.visibleSelected)} of ${formatCount(this.visible.length)} selected`;

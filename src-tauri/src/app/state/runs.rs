@@ -78,7 +78,8 @@ impl AppState {
         Ok(self.launch(conn, RunOptions::new(guard), run, sink))
     }
 
-    /// Goes on with a run cut short, with the connection checked for its site and email. With
+    /// Goes on with a run cut short, with the connection checked for its site and email (for a
+    /// practice run: the practice site running now, whatever its address was). With
     /// `retry_failed` its failed rows are sent again too, in this same run, so a row whose
     /// earlier reply was lost and is now gone is reported removed, and the journal keeps one
     /// record of every decision.
@@ -91,16 +92,26 @@ impl AppState {
         self.ensure_idle()?;
         let dir = self.run_dir(run_id)?;
         let mut run = Run::open(&dir)?;
+        let practice_run = self.is_practice_run(run.plan.practice, &run.plan.site);
+        self.may_resume_here(practice_run, &run.plan.site)?;
         let conn = self.connected().ok().filter(|c| {
-            c.client.site().base_url() == run.plan.site
-                && c.email.eq_ignore_ascii_case(&run.plan.email)
+            // Practice and real never mix; a practice site keeps its users across launches
+            // (practice/removals.rs) but not its port, so its address is not compared.
+            c.email.eq_ignore_ascii_case(&run.plan.email)
+                && c.practice == practice_run
+                && (practice_run || c.client.site().base_url() == run.plan.site)
         });
         let Some(conn) = conn else {
+            let place = if practice_run {
+                "the practice site".to_owned()
+            } else {
+                run.plan.site.clone()
+            };
             return Err(AppError::new(
                 "not_connected",
                 format!(
-                    "To resume this run, first connect to {} as {} (step 1).",
-                    run.plan.site, run.plan.email
+                    "To resume this run, first connect to {place} as {} (step 1).",
+                    run.plan.email
                 ),
             )
             .at("run"));
@@ -118,6 +129,36 @@ impl AppState {
         let _starting = self.starting.lock().unwrap_or_else(|p| p.into_inner());
         self.ensure_idle()?;
         Ok(self.launch(conn, options, run, sink))
+    }
+
+    /// A practice run: made on the practice site, or (before plans said so) made by a practice
+    /// window, whose runs folder holds practice runs only, on this computer's loopback address.
+    fn is_practice_run(&self, flagged: bool, site: &str) -> bool {
+        flagged
+            || (self.practice.is_some()
+                && crate::atlassian::Site::parse(site).is_ok_and(|s| s.is_loopback()))
+    }
+
+    /// Practice runs resume in practice mode only, real runs outside it only.
+    fn may_resume_here(&self, practice_run: bool, site: &str) -> Result<(), AppError> {
+        match (practice_run, self.practice.is_some()) {
+            (true, false) => Err(AppError::new(
+                "no_run",
+                "This run was made in practice mode, on the practice site. To resume it, open \
+                 Offboard in practice mode (offboard --practice).",
+            )
+            .at("run")),
+            (false, true) => Err(AppError::new(
+                "practice_only",
+                format!(
+                    "This run was made on {site}, a real site, and practice mode connects only \
+                     to the practice site. To resume it, close Offboard and open it normally \
+                     (without --practice)."
+                ),
+            )
+            .at("run")),
+            _ => Ok(()),
+        }
     }
 
     fn ensure_idle(&self) -> Result<(), AppError> {
@@ -140,7 +181,8 @@ impl AppState {
         let started = RunStartedDto {
             run_id: run_id.clone(),
             total: run.plan.rows.len(),
-            site: run.plan.site.clone(),
+            // Where the rows go now: a resumed practice run's site has a new address.
+            site: conn.client.site().base_url().to_owned(),
             rows: run
                 .plan
                 .rows
@@ -214,8 +256,9 @@ impl AppState {
             .unwrap_or_default();
         infos
             .into_iter()
-            .map(|info| {
+            .map(|mut info| {
                 let is_active = active.as_deref() == Some(info.run_id.as_str());
+                info.practice = self.is_practice_run(info.practice, &info.site);
                 RunSummaryDto::new(info, is_active)
             })
             .collect()
