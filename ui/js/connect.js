@@ -63,8 +63,9 @@ export function initConnect(app) {
         if (conn.warning) setError(general, { message: conn.warning });
         // Moves the "you" lock and the live site-admins locks in an export already open.
         app.list?.setConnection(conn.accountId, conn.siteAdmins?.ids ?? []);
-        await loadSaved();
+        // Next opens with the "Connected to" line, not after the saved list is read again.
         app.refresh();
+        await loadSaved();
         if (afterConnect) {
           const next = afterConnect;
           afterConnect = null;

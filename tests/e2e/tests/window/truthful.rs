@@ -21,7 +21,10 @@ async fn a_failed_check_ends_the_connection_and_forget_takes_back_the_saved_line
                 .then_some(())
         })
         .await;
-        assert!(app.enabled("#connect-next").await);
+        poll("#connect-next to open", UI, TICK, || async {
+            app.enabled("#connect-next").await.then_some(())
+        })
+        .await;
 
         // Forget the connection in use: the line must stop saying its token is saved.
         app.click("#saved-connections li[data-site] button.forget")
