@@ -3,7 +3,7 @@
 
 use base64::Engine as _;
 use offboard::atlassian::{
-    AtlassianError, ClientConfig, Remover, Site, SiteClient, TransportKind, Verdict, BULK_BATCH,
+    AtlassianError, ClientConfig, Site, SiteClient, TransportKind, Verdict, BULK_BATCH,
     ERROR_BODY_LIMIT,
 };
 use offboard::vault::ApiToken;

@@ -19,6 +19,12 @@ use std::fmt;
 /// The environment variable that gives the token when the keychain has none (or is unavailable).
 pub const TOKEN_ENV_VAR: &str = "OFFBOARD_API_TOKEN";
 
+/// The environment variable that gives the organization API key when the keychain has none.
+pub const ORG_KEY_ENV_VAR: &str = "OFFBOARD_ORG_API_KEY";
+
+/// The keychain entry's "email" part for organization API keys (one key per org id).
+const ORG_KEY_OWNER: &str = "organization api key";
+
 /// An Atlassian API token. Debug and Display print `[redacted]`; only `expose` reveals it.
 #[derive(Clone)]
 pub struct ApiToken(SecretString);
@@ -68,6 +74,15 @@ impl VaultKey {
         VaultKey {
             site: site_base_url.trim().trim_end_matches('/').to_owned(),
             email: email.trim().to_lowercase(),
+        }
+    }
+
+    /// The entry for an organization's API key: one per org id (whichever API base it is used
+    /// with), shown in Keychain Access or Seahorse as `organization api key on org <id>`.
+    pub fn for_org(org_id: &str) -> Self {
+        VaultKey {
+            site: format!("org {}", org_id.trim()),
+            email: ORG_KEY_OWNER.to_owned(),
         }
     }
 
@@ -125,13 +140,29 @@ pub fn token_from_sources(
     resolve_token(store, key, env_value)
 }
 
+/// The organization API key for `org_id`: from the keychain first, then from
+/// `OFFBOARD_ORG_API_KEY`; `Ok(None)` when neither has one.
+pub fn org_key_from_sources(
+    store: &dyn TokenStore,
+    org_id: &str,
+) -> Result<Option<(ApiToken, TokenSource)>, VaultError> {
+    resolve_token(store, &VaultKey::for_org(org_id), || {
+        named_env_value(ORG_KEY_ENV_VAR)
+    })
+}
+
 /// The raw value of `OFFBOARD_API_TOKEN`, if set (and valid text).
 fn env_value() -> Option<String> {
-    match std::env::var(TOKEN_ENV_VAR) {
+    named_env_value(TOKEN_ENV_VAR)
+}
+
+/// The raw value of the environment variable `name`, if set (and valid text).
+fn named_env_value(name: &str) -> Option<String> {
+    match std::env::var(name) {
         Ok(value) => Some(value),
         Err(std::env::VarError::NotPresent) => None,
         Err(std::env::VarError::NotUnicode(_)) => {
-            tracing::warn!("{TOKEN_ENV_VAR} is set but is not valid text; ignoring it");
+            tracing::warn!("{name} is set but is not valid text; ignoring it");
             None
         }
     }
@@ -155,7 +186,7 @@ fn resolve_token(
         Ok(None) => Ok(from_env()),
         Err(keychain_error) => match from_env() {
             Some(found) => {
-                tracing::warn!(%keychain_error, "keychain could not be read; using {TOKEN_ENV_VAR}");
+                tracing::warn!(%keychain_error, "keychain could not be read; using the environment variable");
                 Ok(Some(found))
             }
             None => Err(keychain_error),

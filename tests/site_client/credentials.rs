@@ -3,7 +3,7 @@
 
 use super::quick;
 use super::server::{reply, Action, Server};
-use offboard::atlassian::{AtlassianError, ConfluenceProbe, Remover, Site, SiteClient, Verdict};
+use offboard::atlassian::{AtlassianError, ConfluenceProbe, Site, SiteClient, Verdict};
 use offboard::practice::{PracticeConfig, PracticeSite, WEAK_ACCOUNT_ID};
 use offboard::vault::ApiToken;
 
@@ -113,7 +113,7 @@ async fn a_confluence_only_site_is_explained_as_needing_organization_mode() {
         "Confluence-only",
         "organization mode",
         "admin.atlassian.com",
-        "does not offer yet",
+        "choose \"Organization\" at Connect",
     ] {
         assert!(words.contains(needle), "{needle}: {words}");
     }

@@ -102,7 +102,11 @@ fn a_confluence_only_site_is_explained_at_check_connection() {
         "{err}"
     );
     let message = err["message"].as_str().unwrap();
-    for needle in ["Confluence-only", "organization mode", "does not offer yet"] {
+    for needle in [
+        "Confluence-only",
+        "organization mode",
+        "choose \"Organization\" at Connect",
+    ] {
         assert!(message.contains(needle), "{needle}: {message}");
     }
     assert!(

@@ -20,11 +20,10 @@
 //!   request: the token travels inside the TLS tunnel.
 
 use super::reply::{classify, looks_like_html};
-use super::{AtlassianError, Myself, Remover, Site, SiteUser, TransportKind, Verdict};
+use super::{AtlassianError, Myself, Site, SiteUser, TransportKind, Verdict};
 use crate::vault::ApiToken;
 use base64::Engine as _;
-use reqwest::header::{HeaderMap, HeaderValue, ACCEPT};
-use reqwest::{redirect, Method};
+use reqwest::Method;
 use serde::Deserialize;
 use std::collections::HashSet;
 use std::fmt;
@@ -33,8 +32,9 @@ use std::time::Duration;
 use time::OffsetDateTime;
 use url::Url;
 
+// Shared with the organization client (org/client_send.rs): the same words for no reply.
 #[path = "client_failure.rs"]
-mod failure;
+pub(super) mod failure;
 #[path = "client_group.rs"]
 mod group;
 #[path = "client_json.rs"]
@@ -44,7 +44,8 @@ mod probe;
 
 pub use group::{GROUP_PAGE, SITE_ADMINS_GROUP};
 
-use json::{parse_json, Reply};
+use crate::atlassian::transport::Reply;
+use json::parse_json;
 
 /// Sent with every request, so Atlassian can tell Offboard's traffic apart.
 pub const USER_AGENT: &str = concat!("Offboard/", env!("CARGO_PKG_VERSION"));
@@ -113,29 +114,9 @@ impl SiteClient {
         token: ApiToken,
         config: ClientConfig,
     ) -> Result<Self, AtlassianError> {
-        let mut headers = HeaderMap::new();
-        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
-        let mut builder = reqwest::Client::builder()
-            .use_rustls_tls()
-            .connect_timeout(config.connect_timeout)
-            .timeout(config.request_timeout)
-            .user_agent(USER_AGENT)
-            .default_headers(headers)
-            .redirect(redirect::Policy::none())
-            .https_only(!site.is_loopback());
-        let proxy = if site.is_loopback() {
-            // A system proxy must not see (or swallow) traffic meant for this computer.
-            builder = builder.no_proxy();
-            None
-        } else {
-            proxy_for(&site)
-        };
-        let http = builder.build().map_err(|e| {
-            AtlassianError::Setup(format!(
-                "the secure connection settings could not be prepared ({})",
-                super::reply::one_line(&e.to_string())
-            ))
-        })?;
+        let (http, proxy) =
+            crate::atlassian::transport::http_client(&config, site.base_url(), site.is_loopback())
+                .map_err(AtlassianError::Setup)?;
         Ok(SiteClient {
             inner: Arc::new(Inner {
                 site,
@@ -250,61 +231,16 @@ impl SiteClient {
     async fn send(&self, method: Method, url: Url) -> Result<Reply, (TransportKind, String)> {
         let inner = &self.inner;
         let path = url.path().to_owned();
-        let is_get = method == Method::GET;
-        let sent = inner
+        let big = method == Method::GET;
+        let request = inner
             .http
             .request(method.clone(), url)
-            .basic_auth(&inner.email, Some(inner.token.expose()))
-            .send()
-            .await;
-        let mut response = match sent {
-            Ok(response) => response,
-            Err(err) => {
-                let failure = self.failure(&err);
-                tracing::debug!(%method, %path, kind = ?failure.0, "no reply");
-                return Err(failure);
-            }
-        };
-        let status = response.status().as_u16();
-        tracing::debug!(%method, %path, status, "reply");
-        let headers = std::mem::take(response.headers_mut());
-        let limit = if is_get && (200..300).contains(&status) {
-            JSON_BODY_LIMIT
-        } else {
-            ERROR_BODY_LIMIT
-        };
-        let mut bytes = Vec::new();
-        let mut truncated = false;
-        let mut body_failure = None;
-        // Bounded by `limit` (every chunk holds data) and by the request timeout.
-        loop {
-            match response.chunk().await {
-                Ok(Some(chunk)) => {
-                    let room = limit - bytes.len();
-                    if chunk.len() > room {
-                        bytes.extend_from_slice(&chunk[..room]);
-                        truncated = true;
-                        break;
-                    }
-                    bytes.extend_from_slice(&chunk);
-                }
-                Ok(None) => break,
-                Err(err) => {
-                    body_failure = Some(self.failure(&err));
-                    break;
-                }
-            }
-        }
-        let body = self.redact(String::from_utf8_lossy(&bytes).into_owned());
-        Ok(Reply {
-            status,
-            headers,
-            body,
-            truncated,
-            body_failure,
-        })
+            .basic_auth(&inner.email, Some(inner.token.expose()));
+        crate::atlassian::transport::exchange(self, request, &method, &path, big).await
     }
+}
 
+impl crate::atlassian::transport::Wire for SiteClient {
     fn failure(&self, err: &reqwest::Error) -> (TransportKind, String) {
         let inner = &self.inner;
         let (kind, detail) = failure::describe(
@@ -332,25 +268,6 @@ impl SiteClient {
     }
 }
 
-/// The proxy reqwest will use for `site`: the same matcher (environment first, then the
-/// system settings) that reqwest's default proxy uses, so messages name the right address.
-fn proxy_for(site: &Site) -> Option<String> {
-    let uri: hyper::Uri = site.base_url().parse().ok()?;
-    let matcher = hyper_util::client::proxy::matcher::Matcher::from_system();
-    let proxy = matcher.intercept(&uri)?;
-    let proxy = proxy.uri();
-    let host = proxy.host()?;
-    // Built from parts, so a user name or password in the setting never reaches a message.
-    let port = proxy
-        .port_u16()
-        .map(|p| format!(":{p}"))
-        .unwrap_or_default();
-    Some(format!(
-        "{}://{host}{port}",
-        proxy.scheme_str().unwrap_or("http")
-    ))
-}
-
 impl fmt::Debug for SiteClient {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SiteClient")
@@ -363,8 +280,9 @@ impl fmt::Debug for SiteClient {
     }
 }
 
-impl Remover for SiteClient {
-    async fn remove_user(&self, account_id: &str) -> Verdict {
+impl SiteClient {
+    /// Sends `DELETE /rest/api/3/user?accountId=ID` once (no retries) and classifies the reply.
+    pub async fn remove_user(&self, account_id: &str) -> Verdict {
         if account_id.trim().is_empty() {
             return Verdict::CannotRemove {
                 message: "This row has no account id, so there is no user to remove.".into(),

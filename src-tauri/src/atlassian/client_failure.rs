@@ -19,7 +19,7 @@ const UNTRUSTED: &str = "the site's certificate is not trusted by this computer.
 
 /// Sorts a reqwest error into a [`TransportKind`] and says what happened, for an admin.
 /// `proxy` is the proxy the request went through (already without credentials), if any.
-pub(super) fn describe(
+pub(in crate::atlassian) fn describe(
     err: &reqwest::Error,
     host: &str,
     loopback: bool,

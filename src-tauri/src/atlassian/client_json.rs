@@ -5,21 +5,10 @@ use crate::atlassian::credential_signals::read_401;
 use crate::atlassian::reply::{
     classify, looks_like_html, parse_error_messages, redirect_message, snippet,
 };
-use crate::atlassian::{AtlassianError, TransportKind, Verdict};
-use reqwest::header::HeaderMap;
+use crate::atlassian::transport::Reply;
+use crate::atlassian::{AtlassianError, Verdict};
 use serde::de::DeserializeOwned;
 use time::OffsetDateTime;
-
-/// A reply as read: the status, headers and (capped, lossy UTF-8) body text.
-pub(super) struct Reply {
-    pub(super) status: u16,
-    pub(super) headers: HeaderMap,
-    pub(super) body: String,
-    /// The body was longer than the limit and was cut.
-    pub(super) truncated: bool,
-    /// The connection failed while the body was being read.
-    pub(super) body_failure: Option<(TransportKind, String)>,
-}
 
 /// A lookup's reply as `T`, or the error an admin should see.
 pub(super) fn parse_json<T: DeserializeOwned>(reply: Reply) -> Result<T, AtlassianError> {

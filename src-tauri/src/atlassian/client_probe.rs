@@ -1,11 +1,12 @@
 //! When `myself` finds no Jira: asking Confluence who we are tells a Confluence-only site from
 //! an address that is not an Atlassian site at all (credential_signals.rs, assumption 3).
 
-use super::json::{bad_reply, Reply};
+use super::json::bad_reply;
 use super::SiteClient;
 use crate::atlassian::credential_signals::{
     read_confluence_probe, ConfluenceProbe, CONFLUENCE_CURRENT_USER,
 };
+use crate::atlassian::transport::Reply;
 use crate::atlassian::AtlassianError;
 use reqwest::Method;
 

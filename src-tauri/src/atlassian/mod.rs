@@ -7,8 +7,10 @@
 
 mod client;
 pub mod credential_signals;
+pub mod org;
 mod reply;
 mod site;
+mod transport;
 
 pub use client::{
     ClientConfig, SiteClient, BULK_BATCH, ERROR_BODY_LIMIT, GROUP_PAGE, JSON_BODY_LIMIT,
@@ -218,13 +220,6 @@ fn non_empty(message: &str, fallback: &str) -> String {
     }
 }
 
-/// What the deletion engine needs from a site: one DELETE per user. `SiteClient` is the real
-/// one; engine unit tests use a scripted fake.
-pub trait Remover: Send + Sync + 'static {
-    /// Sends `DELETE /rest/api/3/user?accountId=ID` once (no retries) and classifies the reply.
-    fn remove_user(&self, account_id: &str) -> impl Future<Output = Verdict> + Send;
-}
-
 /// Errors of calls other than DELETE (`myself`, lookups), written for an admin.
 #[derive(Debug, thiserror::Error, Clone, PartialEq)]
 pub enum AtlassianError {
@@ -259,7 +254,7 @@ pub enum AtlassianError {
     #[error("Could not reach the site: {0}")]
     Network(String),
     /// The site has Confluence but no Jira, whose user API site mode needs.
-    #[error("Offboard's site mode removes users through Jira's user API, which this site does not have (it looks like a Confluence-only site). Sites without Jira need organization mode (removing users through Atlassian's organization admin API, with an organization API key made at admin.atlassian.com), which Offboard does not offer yet.")]
+    #[error("Offboard's site mode removes users through Jira's user API, which this site does not have (it looks like a Confluence-only site). Use organization mode instead: choose \"Organization\" at Connect (or `offboard org` on the command line) and connect with your organization's id and an organization API key made at admin.atlassian.com → Settings → API keys.")]
     NoJira,
 }
 

@@ -245,7 +245,7 @@ fn authority_part(text: &str) -> &str {
 }
 
 /// The input as it may appear in a message: shortened, one line.
-fn echo(text: &str) -> String {
+pub(crate) fn echo(text: &str) -> String {
     let mut out: String = text
         .chars()
         .filter(|c| !c.is_control())

@@ -3,6 +3,7 @@
 //! Time is passed in, so the refill arithmetic is tested without sleeping; the site passes
 //! `tokio::time::Instant::now()`, which follows tokio's paused clock in callers' tests.
 
+use std::time::Duration;
 use tokio::time::Instant;
 
 /// A bucket of `capacity` requests refilled continuously at `rate` per second.
@@ -43,6 +44,16 @@ impl TokenBucket {
         }
     }
 
+    /// How long after the last take until one token is back (zero when one is there).
+    pub(crate) fn until_one(&self) -> Duration {
+        Duration::from_secs_f64(((1.0 - self.tokens) / self.rate).max(0.0))
+    }
+
+    /// How long after the last take until the bucket is full again.
+    pub(crate) fn until_full(&self) -> Duration {
+        Duration::from_secs_f64(((f64::from(self.capacity) - self.tokens) / self.rate).max(0.0))
+    }
+
     /// True when under 20% of the bucket is left (Atlassian's `X-RateLimit-NearLimit`).
     pub(crate) fn near_limit(&self, left: f64) -> bool {
         left < 0.2 * f64::from(self.capacity)
@@ -52,7 +63,6 @@ impl TokenBucket {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::time::Duration;
 
     #[test]
     fn burst_then_refill_at_the_rate() {
@@ -81,6 +91,20 @@ mod tests {
             assert!(b.try_take(t0 + Duration::from_millis(ms)).is_none());
         }
         assert!(b.try_take(t0 + Duration::from_millis(1001)).is_some());
+    }
+
+    #[test]
+    fn waits_until_one_and_until_full() {
+        let t0 = Instant::now();
+        let mut b = TokenBucket::new(2.0, 4, t0);
+        assert_eq!(b.until_one(), Duration::ZERO);
+        for _ in 0..4 {
+            assert!(b.try_take(t0).is_some());
+        }
+        assert_eq!(b.until_one(), Duration::from_millis(500));
+        assert_eq!(b.until_full(), Duration::from_secs(2));
+        assert!(b.try_take(t0 + Duration::from_millis(250)).is_none());
+        assert_eq!(b.until_one(), Duration::from_millis(250));
     }
 
     #[test]

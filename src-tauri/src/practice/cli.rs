@@ -99,6 +99,9 @@ pub struct PracticeSiteArgs {
     /// The private key (PEM) of --tls-cert.
     #[arg(long, value_name = "PEM", requires = "tls_cert")]
     pub tls_key: Option<PathBuf>,
+    /// The practice organization's options (cli_org.rs).
+    #[command(flatten)]
+    pub org: super::cli_org::PracticeOrgArgs,
 }
 
 impl PracticeSiteArgs {
@@ -129,6 +132,7 @@ impl PracticeSiteArgs {
         config.scoped_tokens = self.scoped_tokens.clone();
         config.expired_tokens = self.expired_tokens.clone();
         config.confluence_only = self.confluence_only;
+        self.org.apply(&mut config);
         Ok(config)
     }
 
@@ -187,12 +191,14 @@ pub(crate) async fn run_until(
         }
     }
     let banner = format!(
-        "PRACTICE_SITE_URL={url}\nPRACTICE_EMAIL={email}\nPRACTICE_TOKEN={token}\n\
-         The practice site is running at {url} with {n} users; nothing here touches a real \
-         Atlassian site. Press Ctrl-C to stop it.\n",
+        "PRACTICE_SITE_URL={url}\nPRACTICE_EMAIL={email}\nPRACTICE_TOKEN={token}\n{org}\
+         The practice site is running at {url} with {n} users, and plays their organization's \
+         admin API at the same address; nothing here touches a real Atlassian site. Press \
+         Ctrl-C to stop it.\n",
         url = site.url(),
         email = args.email,
         token = args.token,
+        org = args.org.banner(),
         n = site.remaining_users(),
     );
     // The first line is read by scripts and tests as soon as it appears: flush it at once.
@@ -216,6 +222,9 @@ pub(crate) async fn run_until(
         }
     }
     let _ = writeln!(out, "{}", tally(&record));
+    if let Some(org) = super::cli_org::tally(&record) {
+        let _ = writeln!(out, "{org}");
+    }
     code
 }
 
@@ -237,7 +246,9 @@ fn write_record(record: &[super::RecordedRequest], path: &Path) -> Result<(), Pr
 /// One line on what the site saw, e.g. `PRACTICE_SITE_SAW requests=1203 deletes=1100 204=1000 429=100`.
 fn tally(record: &[super::RecordedRequest]) -> String {
     let mut by_status = std::collections::BTreeMap::new();
-    let deletes = record.iter().filter(|r| r.method == "DELETE");
+    let deletes = record
+        .iter()
+        .filter(|r| r.method == "DELETE" && !super::org::is_org_path(&r.path));
     for r in deletes.clone() {
         let key = r
             .status
@@ -444,11 +455,17 @@ mod tests {
         assert_ne!(lines[0], "PRACTICE_SITE_URL=http://127.0.0.1:0");
         assert_eq!(lines[1], "PRACTICE_EMAIL=admin@example.com");
         assert_eq!(lines[2], "PRACTICE_TOKEN=practice-token");
-        assert!(lines[3].contains("4 users"), "{text}");
         assert_eq!(
-            lines[4], "PRACTICE_SITE_SAW requests=1 deletes=0 ",
+            lines[3],
+            format!("PRACTICE_ORG_ID={}", super::super::DEFAULT_ORG_ID)
+        );
+        assert_eq!(lines[4], "PRACTICE_ORG_KEY=practice-org-key");
+        assert!(lines[5].contains("4 users"), "{text}");
+        assert_eq!(
+            lines[6], "PRACTICE_SITE_SAW requests=1 deletes=0 ",
             "the tally on stop"
         );
+        assert_eq!(lines.len(), 7, "no org line without org requests: {text}");
     }
 
     #[tokio::test]

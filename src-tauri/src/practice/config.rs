@@ -8,6 +8,16 @@ use std::time::Duration;
 /// The caller's account id in the shipped fixtures (`admin@example.com`).
 pub const DEFAULT_CALLER_ID: &str = "5b10ac8d82e05b22cc7d4ef5";
 
+/// The practice organization's id unless configured otherwise.
+pub const DEFAULT_ORG_ID: &str = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
+
+/// The practice organization's name unless configured otherwise.
+pub const DEFAULT_ORG_NAME: &str = "Practice Organization";
+
+/// The practice org API key unless configured otherwise (a made-up value that only opens the
+/// practice site).
+pub const DEFAULT_ORG_API_KEY: &str = "practice-org-key";
+
 /// One user of the practice site, in the terms Jira's user endpoints use.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PracticeUser {
@@ -23,7 +33,8 @@ pub struct PracticeUser {
     pub active: bool,
 }
 
-/// Fault knobs, each a probability in 0..=1 drawn once per DELETE request from the site's
+/// Fault knobs, each a probability in 0..=1 drawn once per DELETE request (the site's, and the
+/// organization API's suspend, restore and remove alike) from the site's
 /// seeded random generator. One draw picks at most one fault, checked in field order, so the
 /// probabilities should add up to at most 1 (a later knob only gets what the earlier ones leave).
 /// `Default` is all zero: no faults.
@@ -94,7 +105,9 @@ pub struct PracticeConfig {
     pub weak_email: String,
     /// The weak login's practice API token.
     pub weak_token: String,
-    /// Steady DELETE rate of the token bucket, per second (`None` = unlimited).
+    /// Steady DELETE rate of the token bucket, per second (`None` = unlimited). The
+    /// organization API has its own bucket at the same rate, which every `/admin/` request
+    /// draws from.
     pub rate_per_sec: Option<f64>,
     /// Bucket size; `None` means `max(1, floor(rate))`.
     pub burst: Option<u32>,
@@ -104,7 +117,7 @@ pub struct PracticeConfig {
     pub latency: Duration,
     /// See `latency`.
     pub latency_jitter: Duration,
-    /// Fault knobs for DELETE requests.
+    /// Fault knobs for DELETE requests and the organization's writes.
     pub faults: Faults,
     /// After this many applied deletes the admin token stops working (401 on everything).
     pub revoke_token_after_deletes: Option<u64>,
@@ -128,7 +141,31 @@ pub struct PracticeConfig {
     pub confluence_only: bool,
     /// Where the site remembers whom it removed, so a restarted site holds the same users
     /// (practice mode keeps it in the practice data folder); `None`: every start is fresh.
+    /// The organization's suspensions, restores and removals are kept beside it, in the same
+    /// name with `-org` added (`removed.txt` → `removed-org.txt`).
     pub removals_file: Option<PathBuf>,
+    /// The practice organization's id (the organization admin API under `/admin/`).
+    pub org_id: String,
+    /// The practice organization's name, as `GET /admin/v1/orgs/{orgId}` reports it.
+    pub org_name: String,
+    /// The org API key without scopes (Bearer): reads and writes.
+    pub org_api_key: String,
+    /// A key created WITH scopes: reads work, `GET /admin/v1/orgs` lists nothing, every write
+    /// answers 403 `insufficientScope`.
+    pub scoped_org_key: Option<String>,
+    /// How many directories the org has: 1 is the centralized user management; 2 or more the
+    /// original one, with the users spread over them.
+    pub org_directories: usize,
+    /// True: the org API's 429s carry `Retry-After`; false: only `X-RateLimit-Reset` (ISO 8601
+    /// UTC) with `X-RateLimit-Limit` and `X-RateLimit-Remaining`.
+    pub org_retry_after: bool,
+    /// A restore that would take the org's active members past this many answers 409
+    /// `ADMIN-409-3` (licence limit exceeded); `None`: no limit.
+    pub org_licence_limit: Option<usize>,
+    /// Most `accountIds` one `users/search` takes; more is a 400. `None` (the default): no cap.
+    /// Atlassian documents a cap of 10 for the GET listing only; this plays a search that
+    /// shares it (ORG-API.md "to verify" 4).
+    pub org_search_max_ids: Option<usize>,
 }
 
 impl Default for PracticeConfig {
@@ -156,6 +193,14 @@ impl Default for PracticeConfig {
             expired_tokens: Vec::new(),
             confluence_only: false,
             removals_file: None,
+            org_id: DEFAULT_ORG_ID.into(),
+            org_name: DEFAULT_ORG_NAME.into(),
+            org_api_key: DEFAULT_ORG_API_KEY.into(),
+            scoped_org_key: None,
+            org_directories: 1,
+            org_retry_after: true,
+            org_licence_limit: None,
+            org_search_max_ids: None,
         }
     }
 }
@@ -189,6 +234,17 @@ impl fmt::Debug for PracticeConfig {
             .field("expired_tokens", &self.expired_tokens.len())
             .field("confluence_only", &self.confluence_only)
             .field("removals_file", &self.removals_file)
+            .field("org_id", &self.org_id)
+            .field("org_name", &self.org_name)
+            .field("org_api_key", &"[redacted]")
+            .field(
+                "scoped_org_key",
+                &self.scoped_org_key.as_ref().map(|_| "[redacted]"),
+            )
+            .field("org_directories", &self.org_directories)
+            .field("org_retry_after", &self.org_retry_after)
+            .field("org_licence_limit", &self.org_licence_limit)
+            .field("org_search_max_ids", &self.org_search_max_ids)
             .finish()
     }
 }
@@ -250,6 +306,7 @@ impl PracticeConfig {
     pub(crate) fn validate(&self) -> Result<(), PracticeError> {
         self.faults.validate()?;
         super::admins::check_known(self)?;
+        super::org::validate(self)?;
         if let Some(rate) = self.rate_per_sec {
             check_rate(rate)?;
         }
@@ -307,9 +364,12 @@ mod tests {
         let config = PracticeConfig {
             scoped_tokens: vec!["scoped-secret".into()],
             expired_tokens: vec!["expired-secret".into()],
+            scoped_org_key: Some("scoped-org-secret".into()),
             ..PracticeConfig::default()
         };
         let shown = format!("{config:?}");
+        assert!(!shown.contains(DEFAULT_ORG_API_KEY), "{shown}");
+        assert!(!shown.contains("scoped-org-secret"), "{shown}");
         assert!(!shown.contains("practice-token"), "{shown}");
         assert!(!shown.contains("member-token"), "{shown}");
         assert!(!shown.contains("scoped-secret"), "{shown}");

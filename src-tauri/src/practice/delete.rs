@@ -14,9 +14,9 @@ use std::time::Duration;
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
-/// The fault one draw picked.
+/// The fault one draw picked (the org API's writes draw theirs the same way).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Fault {
+pub(crate) enum Fault {
     Unavailable,
     UnavailableBare,
     Internal,
@@ -25,7 +25,7 @@ enum Fault {
 }
 
 /// Picks at most one fault from one uniform draw in 0..1, knobs checked in field order.
-fn pick(draw: f64, faults: &Faults) -> Option<Fault> {
+pub(crate) fn pick(draw: f64, faults: &Faults) -> Option<Fault> {
     let knobs = [
         (faults.p_503_retry_after, Fault::Unavailable),
         (faults.p_503_bare, Fault::UnavailableBare),

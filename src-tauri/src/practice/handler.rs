@@ -1,4 +1,5 @@
 //! Request handling: routing, authentication, the user read endpoints, and the hyper glue.
+//! Paths under `/admin/` are the organization API's (org/mod.rs).
 
 use super::credentials;
 use super::reply::{user_json, Outcome, Reply};
@@ -68,6 +69,9 @@ pub(crate) async fn serve(
     kill: Arc<Notify>,
     req: Request<Incoming>,
 ) -> Result<Response<Full<Bytes>>, Infallible> {
+    if super::org::is_org_path(req.uri().path()) {
+        return super::org::serve(state, kill, req).await;
+    }
     let header = |name: &str| {
         req.headers()
             .get(name)
@@ -107,6 +111,18 @@ pub(crate) async fn serve(
     }
     let (outcome, caller) = decide(&state, route, &incoming);
     let authorized_as = caller.map(|c| state.email_of(c));
+    answer(&state, index, authorized_as, outcome, &kill).await
+}
+
+/// Sends a decided outcome and records its status: now, after the slow delay, or never (the
+/// connection is closed unanswered).
+pub(crate) async fn answer(
+    state: &SiteState,
+    index: usize,
+    authorized_as: Option<String>,
+    outcome: Outcome,
+    kill: &Notify,
+) -> Result<Response<Full<Bytes>>, Infallible> {
     match outcome {
         Outcome::Reply(reply) => {
             state.finish(index, authorized_as, Some(reply.status));

@@ -8,18 +8,21 @@
 //! keeping them. Given a file to remember removals in, it holds the same users across launches
 //! (removals.rs). It can also act out what "Check connection" must explain (credentials.rs):
 //! scoped and expired tokens (401s), and a Confluence-only site (no Jira paths, Confluence's
-//! "Get current user" answering). Every request is recorded (never the token) so tests can
-//! assert on what a client did.
+//! "Get current user" answering). Under `/admin/` it also plays the Atlassian Organization
+//! admin API for an organization seeded from the same people (org/). Every request is recorded
+//! (never the token or key) so tests can assert on what a client did.
 
 mod admins;
 mod bucket;
 mod cli;
+mod cli_org;
 mod config;
 mod credentials;
 mod delete;
 mod generate;
 mod group;
 mod handler;
+mod org;
 mod removals;
 mod reply;
 mod sample;
@@ -28,7 +31,10 @@ mod state;
 
 pub use admins::{practice_admin_ids, AdminIds};
 pub use cli::{run_cli, write_export, PracticeSiteArgs};
-pub use config::{Faults, PracticeConfig, PracticeUser};
+pub use cli_org::PracticeOrgArgs;
+pub use config::{
+    Faults, PracticeConfig, PracticeUser, DEFAULT_ORG_API_KEY, DEFAULT_ORG_ID, DEFAULT_ORG_NAME,
+};
 pub use sample::write_sample_export;
 pub use server::PracticeSite;
 pub use state::RecordedRequest;

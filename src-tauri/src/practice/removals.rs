@@ -22,6 +22,13 @@ impl RemovalLog {
     /// Opens (or creates) the file and returns it with the ids it already holds. A last line
     /// without its newline is a write a kill cut short: it is cut off, never read as an id.
     pub(crate) fn open(path: &Path) -> Result<(RemovalLog, HashSet<String>), PracticeError> {
+        let (log, lines) = RemovalLog::open_lines(path)?;
+        Ok((log, lines.into_iter().collect()))
+    }
+
+    /// Like [`RemovalLog::open`], with the lines in the order they were written (the
+    /// organization's changes are replayed in order: a suspend, then its restore).
+    pub(crate) fn open_lines(path: &Path) -> Result<(RemovalLog, Vec<String>), PracticeError> {
         let error = |e: std::io::Error| PracticeError::Memory {
             path: path.display().to_string(),
             source: e,
@@ -59,10 +66,10 @@ impl RemovalLog {
         self.file.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Appends one removed id and syncs it to disk.
-    pub(crate) fn record(&self, account_id: &str) -> std::io::Result<()> {
+    /// Appends one line (a removed id, or an org change) and syncs it to disk.
+    pub(crate) fn record(&self, line: &str) -> std::io::Result<()> {
         let mut file = self.file();
-        file.write_all(format!("{account_id}\n").as_bytes())?;
+        file.write_all(format!("{line}\n").as_bytes())?;
         file.sync_data()
     }
 

@@ -95,6 +95,7 @@ impl PracticeSite {
             Some(path) => Some(super::removals::RemovalLog::open(path)?),
             None => None,
         };
+        let org_changes = super::org::open_changes(&config)?;
         let addr = format!("127.0.0.1:{port}");
         let bind_error = |source| PracticeError::Bind {
             addr: addr.clone(),
@@ -104,7 +105,7 @@ impl PracticeSite {
         let local = listener.local_addr().map_err(bind_error)?;
         let scheme = if tls.is_some() { "https" } else { "http" };
         let url = format!("{scheme}://127.0.0.1:{}", local.port());
-        let state = Arc::new(SiteState::new(config, url.clone(), removals));
+        let state = Arc::new(SiteState::new(config, url.clone(), removals, org_changes));
         let (stop, stopped) = watch::channel(false);
         let task = tokio::spawn(accept_loop(listener, tls, Arc::clone(&state), stopped));
         Ok(PracticeSite {
@@ -122,12 +123,18 @@ impl PracticeSite {
         self.inner.url.clone()
     }
 
+    /// The shared state, for the organization's accessors (org/inspect.rs).
+    pub(crate) fn state(&self) -> &SiteState {
+        &self.inner.state
+    }
+
     /// Every request seen so far, in arrival order.
     pub fn record(&self) -> Vec<RecordedRequest> {
         self.inner.state.record()
     }
 
-    /// How many DELETE requests arrived for this account id, whatever was answered.
+    /// How many site DELETE requests (`/rest/api/*/user`, not the organization's) arrived for
+    /// this account id, whatever was answered.
     pub fn deletes_of(&self, account_id: &str) -> usize {
         self.inner.state.deletes_of(account_id)
     }
@@ -153,7 +160,8 @@ impl PracticeSite {
     }
 
     /// Changes the DELETE rate with a fresh, full bucket (burst as configured, or
-    /// `max(1, rate)`); `None`, or a rate that is not a positive number, removes the limit.
+    /// `max(1, rate)`); `None`, or a rate that is not a positive number, removes the limit. The
+    /// organization API's bucket (every `/admin/` request) gets the same new rate.
     pub fn set_rate(&self, rate_per_sec: Option<f64>) {
         self.inner.state.set_rate(rate_per_sec);
     }

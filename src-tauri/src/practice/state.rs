@@ -18,7 +18,8 @@ pub struct RecordedRequest {
     pub method: String,
     /// The path without the query, e.g. `/rest/api/3/user`.
     pub path: String,
-    /// The first `accountId` query value (`user` and `DELETE user`; `None` for `user/bulk`).
+    /// The first `accountId` query value (`user` and `DELETE user`; `None` for `user/bulk`),
+    /// or the account id an organization user path names (`…/users/{accountId}[/suspend]`).
     pub account_id: Option<String>,
     /// The status the site answered (or chose, for a slow reply); `None` when the connection
     /// was dropped without a reply.
@@ -48,6 +49,10 @@ pub(crate) struct Live {
     pub(crate) rng: StdRng,
     /// Deletes actually applied (204, or a lost response after the delete).
     pub(crate) applied_deletes: u64,
+    /// The organization's accounts (the org API under `/admin/`).
+    pub(crate) org: super::org::OrgLive,
+    /// The organization API's own token bucket (same rate, every org request draws from it).
+    pub(crate) org_bucket: Option<TokenBucket>,
 }
 
 /// State shared by every connection of one site.
@@ -59,6 +64,8 @@ pub(crate) struct SiteState {
     pub(crate) keep_after_delete: HashSet<String>,
     /// Where applied deletes are remembered across launches, if anywhere.
     pub(crate) removals: Option<RemovalLog>,
+    /// The organization's fixed parts (directories, groups, its changes file).
+    pub(crate) org: super::org::OrgSetup,
     live: Mutex<Live>,
     record: Mutex<Vec<RecordedRequest>>,
 }
@@ -66,13 +73,17 @@ pub(crate) struct SiteState {
 impl SiteState {
     /// The state for a site reachable at `base_url`; the caller is added (to the users and to
     /// `site-admins`) if absent. With `removals` (the log and the ids it holds), the users an
-    /// earlier launch removed are gone from the start.
+    /// earlier launch removed are gone from the start; with `org_changes`, the organization's
+    /// remembered changes are replayed.
     pub(crate) fn new(
         mut config: PracticeConfig,
         base_url: String,
         removals: Option<(RemovalLog, HashSet<String>)>,
+        org_changes: Option<OrgChanges>,
     ) -> SiteState {
         let started = Instant::now();
+        // Seeded from the people before they move into the site's table.
+        let (org, org_live) = super::org::build(&config, org_changes);
         let (removals, removed) = match removals {
             Some((log, removed)) => (Some(log), removed),
             None => (None, HashSet::new()),
@@ -101,9 +112,11 @@ impl SiteState {
         let live = Live {
             users,
             faults: config.faults,
+            org_bucket: bucket.clone(),
             bucket,
             rng: StdRng::seed_from_u64(config.seed),
             applied_deletes: 0,
+            org: org_live,
         };
         SiteState {
             config,
@@ -111,6 +124,7 @@ impl SiteState {
             base_url,
             keep_after_delete,
             removals,
+            org,
             live: Mutex::new(live),
             record: Mutex::new(Vec::new()),
         }
@@ -146,11 +160,20 @@ impl SiteState {
         self.records().clone()
     }
 
-    /// DELETE requests received for an account id.
+    /// The site's DELETE requests (not the organization's) received for an account id.
     pub(crate) fn deletes_of(&self, account_id: &str) -> usize {
         self.records()
             .iter()
-            .filter(|r| r.method == "DELETE" && r.account_id.as_deref() == Some(account_id))
+            .filter(|r| r.method == "DELETE" && !super::org::is_org_path(&r.path))
+            .filter(|r| r.account_id.as_deref() == Some(account_id))
+            .count()
+    }
+
+    /// The organization's suspend, restore and remove requests received for an account id.
+    pub(crate) fn org_writes_of(&self, account_id: &str) -> usize {
+        self.records()
+            .iter()
+            .filter(|r| is_org_write(r) && r.account_id.as_deref() == Some(account_id))
             .count()
     }
 
@@ -189,13 +212,29 @@ impl SiteState {
         Duration::from_secs_f64((latency.as_secs_f64() + offset).max(0.0))
     }
 
-    /// Changes the DELETE rate; a new rate starts with a full bucket.
+    /// Changes the DELETE rate (and the organization API's); a new rate starts with full
+    /// buckets.
     pub(crate) fn set_rate(&self, rate: Option<f64>) {
         let bucket = rate
             .filter(|r| super::config::check_rate(*r).is_ok())
             .map(|r| TokenBucket::new(r, self.config.burst_for(r), Instant::now()));
-        self.live().bucket = bucket;
+        let mut live = self.live();
+        live.org_bucket = bucket.clone();
+        live.bucket = bucket;
     }
+}
+
+/// The organization's changes file and the changes it holds, oldest first.
+pub(crate) type OrgChanges = (RemovalLog, Vec<(super::org::OrgChange, String)>);
+
+/// True for an organization suspend, restore or remove request.
+pub(crate) fn is_org_write(r: &RecordedRequest) -> bool {
+    super::org::is_org_path(&r.path)
+        && match r.method.as_str() {
+            "DELETE" => true,
+            "POST" => r.path.ends_with("/suspend") || r.path.ends_with("/restore"),
+            _ => false,
+        }
 }
 
 /// The email and token of a Basic `Authorization` header.
@@ -220,7 +259,7 @@ mod tests {
             seed,
             ..PracticeConfig::default()
         };
-        SiteState::new(config, "http://127.0.0.1:9".into(), None)
+        SiteState::new(config, "http://127.0.0.1:9".into(), None, None)
     }
 
     #[tokio::test]

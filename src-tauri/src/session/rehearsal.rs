@@ -83,6 +83,7 @@ mod tests {
             email: String::new(),
             org_role: String::new(),
             admin: None,
+            org: None,
         }
     }
 

@@ -1,19 +1,18 @@
 //! The worker loop: takes planned rows, paces and sends removals, journals intent and outcome,
 //! and streams events, until every row is decided or the run is stopped.
 
+use super::actor::Actor;
 use super::control::{ControlState, RunControl};
 use super::events::{Event, EventSink, RunStatus};
 use super::journal::{Journal, JournalState, Record, RESULTS_FILE};
 use super::outcome::{now_rfc3339, Counters, Outcome, RowOutcome};
 use super::pace::Pacer;
 use super::plan::{Guard, Plan};
-use super::preflight::Lookup;
 use super::results::{count, final_outcomes, write_results};
-use super::retry::{decide, RetrySettings, RowAttempts, Step};
+use super::retry::RetrySettings;
 use super::runs::Run;
 use super::verify::{verify, Verification};
 use super::SweepError;
-use crate::atlassian::Remover;
 use std::collections::{HashMap, VecDeque};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -70,29 +69,29 @@ pub struct RunReport {
     pub verification: Option<Verification>,
 }
 
-struct Shared<R> {
-    remover: Arc<R>,
-    plan: Plan,
-    journal: Arc<Journal>,
-    state: Mutex<JournalState>,
-    events: EventSink,
-    control: RunControl,
-    pacer: Pacer,
-    retry: RetrySettings,
-    queue: Mutex<VecDeque<(usize, bool)>>,
+pub(super) struct Shared<A> {
+    pub(super) actor: Arc<A>,
+    pub(super) plan: Plan,
+    pub(super) journal: Arc<Journal>,
+    pub(super) state: Mutex<JournalState>,
+    pub(super) events: EventSink,
+    pub(super) control: RunControl,
+    pub(super) pacer: Pacer,
+    pub(super) retry: RetrySettings,
+    pub(super) queue: Mutex<VecDeque<(usize, bool)>>,
     // Set once the run must end early (rejected credentials, journal failure).
-    halt: watch::Sender<bool>,
-    fatal: Mutex<Option<String>>,
-    journal_error: Mutex<Option<SweepError>>,
-    last_error: Mutex<HashMap<usize, (Option<u16>, String)>>,
-    started: Instant,
-    decided_now: AtomicU64,
+    pub(super) halt: watch::Sender<bool>,
+    pub(super) fatal: Mutex<Option<String>>,
+    pub(super) journal_error: Mutex<Option<SweepError>>,
+    pub(super) last_error: Mutex<HashMap<usize, (Option<u16>, String)>>,
+    pub(super) started: Instant,
+    pub(super) decided_now: AtomicU64,
 }
 
-impl<R: Remover> Shared<R> {
+impl<A: Actor> Shared<A> {
     /// Appends `record` and waits until it is on disk, on a blocking thread: an fsync can take
     /// long on a slow or network drive, and must not hold up the runtime's other workers.
-    async fn record(&self, record: Record) -> Result<(), ()> {
+    pub(super) async fn record(&self, record: Record) -> Result<(), ()> {
         let journal = self.journal.clone();
         let written = tokio::task::spawn_blocking(move || {
             let result = journal.append(&record);
@@ -134,11 +133,11 @@ impl<R: Remover> Shared<R> {
         Ok(())
     }
 
-    fn halted(&self) -> bool {
+    pub(super) fn halted(&self) -> bool {
         *self.halt.borrow() || self.control.state() == ControlState::Stopped
     }
 
-    async fn interrupted(&self) {
+    pub(super) async fn interrupted(&self) {
         let mut halt = self.halt.subscribe();
         tokio::select! {
             _ = halt.wait_for(|h| *h) => {}
@@ -148,7 +147,7 @@ impl<R: Remover> Shared<R> {
 
     /// Waits while paused; false once stopped or halted, so a halt during a pause ends the run
     /// at once instead of leaving it sitting "Paused".
-    async fn runnable(&self) -> bool {
+    pub(super) async fn runnable(&self) -> bool {
         tokio::select! {
             go = self.control.wait_runnable() => go && !self.halted(),
             _ = self.interrupted() => false,
@@ -158,7 +157,7 @@ impl<R: Remover> Shared<R> {
     /// Waits until this worker may send: not paused, not stopped or halted, and paced. A pause
     /// that starts during the pacing wait holds the request, and pacing starts over after the
     /// resume, so a pause never lets a burst through. False when the row must be left.
-    async fn clear_to_send(&self) -> bool {
+    pub(super) async fn clear_to_send(&self) -> bool {
         loop {
             if !self.runnable().await {
                 return false;
@@ -176,11 +175,11 @@ impl<R: Remover> Shared<R> {
         }
     }
 
-    fn emit(&self, event: Event) {
+    pub(super) fn emit(&self, event: Event) {
         (self.events)(event);
     }
 
-    async fn decided(&self, outcome: RowOutcome) -> Result<(), ()> {
+    pub(super) async fn decided(&self, outcome: RowOutcome) -> Result<(), ()> {
         let event = Event::Row {
             row: outcome.row,
             account_id: outcome.account_id.clone(),
@@ -194,7 +193,7 @@ impl<R: Remover> Shared<R> {
         Ok(())
     }
 
-    fn progress(&self) {
+    pub(super) fn progress(&self) {
         let (counters, done) = {
             let state = self.state.lock().unwrap_or_else(|p| p.into_inner());
             (state.counters, state.decided.len() as u64)
@@ -216,8 +215,8 @@ impl<R: Remover> Shared<R> {
 /// Runs (or resumes) `run` until every row is decided, the admin stops it, or the site rejects
 /// the credentials. Every request is preceded by an intent record and followed by its outcome
 /// record in the journal; results are written to the run's folder at the end.
-pub async fn execute<R: Remover>(
-    remover: Arc<R>,
+pub async fn execute<A: Actor>(
+    actor: Arc<A>,
     run: Run,
     options: RunOptions,
     control: RunControl,
@@ -233,7 +232,7 @@ pub async fn execute<R: Remover>(
     let resumed = state.sessions > 0;
     let in_flight = plan.pace.max_in_flight;
     let shared = Arc::new(Shared {
-        remover,
+        actor,
         pacer: Pacer::new(plan.pace.max_rate),
         retry: plan.retry,
         journal: Arc::new(journal),
@@ -328,7 +327,7 @@ pub async fn execute<R: Remover>(
     ));
     let mut workers = tokio::task::JoinSet::new();
     for _ in 0..in_flight {
-        workers.spawn(worker(shared.clone()));
+        workers.spawn(super::worker::worker(shared.clone()));
     }
     while workers.join_next().await.is_some() {}
     pause_reporter.abort();
@@ -341,7 +340,7 @@ pub async fn execute<R: Remover>(
 /// [`execute`], then the second look: every row reported removed or already gone is looked up
 /// again, the results file gets its `verified` column and a `Verified` event follows `Finished`.
 /// Skipped when the site rejected the credentials (the lookups would be refused too).
-pub async fn execute_verified<C: Remover + Lookup>(
+pub async fn execute_verified<C: Actor>(
     client: Arc<C>,
     run: Run,
     options: RunOptions,
@@ -352,7 +351,7 @@ pub async fn execute_verified<C: Remover + Lookup>(
     if report.status == RunStatus::CredentialsRejected {
         return Ok(report);
     }
-    let verification = verify(client.as_ref(), &report.outcomes).await;
+    let verification = verify(client.as_ref(), report.plan.action, &report.outcomes).await;
     write_results(
         &report.results_path,
         &report.plan,
@@ -386,168 +385,7 @@ async fn report_pauses(mut rx: watch::Receiver<ControlState>, events: EventSink)
     }
 }
 
-async fn worker<R: Remover>(shared: Arc<Shared<R>>) {
-    loop {
-        if shared.halted() || !shared.runnable().await {
-            return;
-        }
-        let next = shared
-            .queue
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .pop_front();
-        let Some((row, in_doubt)) = next else { return };
-        process_row(&shared, row, in_doubt).await;
-    }
-}
-
-async fn process_row<R: Remover>(shared: &Shared<R>, row: usize, in_doubt: bool) {
-    let account_id = shared.plan.rows[row].account_id.clone();
-    let mut attempts = RowAttempts {
-        maybe_applied: in_doubt,
-        ..RowAttempts::default()
-    };
-    loop {
-        // Checked after every wait (pacing, a throttle, a backoff): a pause holds the row here;
-        // a stop or a halt leaves it undecided.
-        if !shared.clear_to_send().await {
-            return;
-        }
-        attempts.sent += 1;
-        let intent = Record::Intent {
-            row,
-            account_id: account_id.clone(),
-            attempt: attempts.sent,
-            at: now_rfc3339(),
-        };
-        if shared.record(intent).await.is_err() {
-            return;
-        }
-        let verdict = shared.remover.remove_user(&account_id).await;
-        let eased = verdict.near_limit().then(|| shared.pacer.ease_off());
-        if let Some(Some(rate)) = eased {
-            tracing::debug!(rate, "pace eased: the site is near its rate limit");
-            shared.emit(Event::Pace { rate_per_sec: rate });
-        }
-        let jitter = rand::random_range(0.7..=1.3);
-        match decide(&verdict, &mut attempts, &shared.retry, jitter) {
-            Step::Decide {
-                outcome,
-                http_status,
-                message,
-            } => {
-                // Only a clear answer from a site not near its limit lets the pace climb: a row
-                // given up after faults or rate limits says the site is struggling.
-                let climb = eased.is_none() && outcome != Outcome::Failed;
-                if let Some(rate) = climb.then(|| shared.pacer.on_success()).flatten() {
-                    tracing::debug!(rate, "pace raised");
-                    shared.emit(Event::Pace { rate_per_sec: rate });
-                }
-                shared.decided_now.fetch_add(1, Ordering::Relaxed);
-                let (run, status) = (&shared.plan.run_id, http_status.unwrap_or(0));
-                if outcome == Outcome::Failed {
-                    let reason = &message;
-                    tracing::info!(%run, row, %account_id, status, %reason, "row given up");
-                } else {
-                    tracing::debug!(%run, row, %account_id, status, ?outcome, "row decided");
-                }
-                let decided = RowOutcome {
-                    row,
-                    account_id,
-                    outcome,
-                    http_status,
-                    message,
-                    finished_at: now_rfc3339(),
-                    may_have_applied: outcome == Outcome::Failed && attempts.maybe_applied,
-                };
-                let _ = shared.decided(decided).await;
-                return;
-            }
-            Step::StopRun {
-                http_status,
-                message,
-            } => {
-                tracing::warn!(
-                    run = %shared.plan.run_id,
-                    row,
-                    status = http_status,
-                    reason = %message,
-                    "the site refused the credentials; the run stops"
-                );
-                let note = format!(
-                    "{message}. The run stopped at once; resume it once the credentials work."
-                );
-                shared
-                    .fatal
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .get_or_insert(note.clone());
-                shared
-                    .last_error
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .insert(row, (Some(http_status), note));
-                shared.halt.send_replace(true);
-                return;
-            }
-            Step::Retry {
-                delay,
-                throttle,
-                reason,
-            } => {
-                if let Some((wait, why, status)) = throttle {
-                    tracing::info!(
-                        run = %shared.plan.run_id,
-                        row,
-                        status,
-                        wait_ms = wait.as_millis() as u64,
-                        reason = why.as_deref().unwrap_or("not given"),
-                        "throttled: the site asked to slow down"
-                    );
-                    shared.emit(Event::Throttled {
-                        wait_ms: wait.as_millis() as u64,
-                        reason: why,
-                        status,
-                    });
-                    if let Some(rate) = shared.pacer.throttle(wait) {
-                        tracing::debug!(rate, "pace lowered after a throttle");
-                        shared.emit(Event::Pace { rate_per_sec: rate });
-                    }
-                }
-                let last = (
-                    verdict.http_status(),
-                    format!("{reason}; not confirmed, resume the run to settle it"),
-                );
-                shared
-                    .last_error
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .insert(row, last);
-                tracing::info!(
-                    run = %shared.plan.run_id,
-                    row,
-                    attempt = attempts.sent,
-                    status = verdict.http_status().unwrap_or(0),
-                    delay_ms = delay.as_millis() as u64,
-                    reason = %reason,
-                    "retrying row"
-                );
-                shared.emit(Event::Retrying {
-                    row,
-                    attempt: attempts.sent,
-                    delay_ms: delay.as_millis() as u64,
-                    reason,
-                });
-                tokio::select! {
-                    _ = tokio::time::sleep(delay) => {}
-                    _ = shared.interrupted() => return,
-                }
-            }
-        }
-    }
-}
-
-async fn finish<R: Remover>(shared: Arc<Shared<R>>, dir: PathBuf) -> Result<RunReport, SweepError> {
+async fn finish<A: Actor>(shared: Arc<Shared<A>>, dir: PathBuf) -> Result<RunReport, SweepError> {
     if let Some(e) = shared
         .journal_error
         .lock()

@@ -1,5 +1,7 @@
 //! The deletion engine: pacing, retries, outcomes, events, journal and results (DESIGN.md §5).
 
+mod action;
+mod actor;
 mod control;
 mod engine;
 mod events;
@@ -13,9 +15,12 @@ mod retry;
 mod run_summary;
 mod runs;
 mod verify;
+mod worker;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_actions;
 #[cfg(test)]
 mod tests_engine;
 #[cfg(test)]
@@ -25,6 +30,8 @@ mod tests_retry;
 #[cfg(test)]
 mod tests_robust;
 
+pub use action::Action;
+pub use actor::Actor;
 pub use control::{ControlState, RunControl};
 pub use engine::{execute, execute_verified, RunOptions, RunReport};
 pub use events::{no_events, Event, EventSink, RunStatus};
@@ -32,8 +39,11 @@ pub use journal::{
     read_plan, read_state, JournalState, Record, JOURNAL_FILE, PLAN_FILE, RESULTS_FILE,
 };
 pub use outcome::{Counters, Outcome, RowOutcome};
-pub use pace::{PaceSettings, DEFAULT_IN_FLIGHT, DEFAULT_RATE, MAX_IN_FLIGHT, MAX_RATE, MIN_RATE};
-pub use plan::{Guard, Plan, PlanRow};
+pub use pace::{
+    PaceSettings, DEFAULT_IN_FLIGHT, DEFAULT_ORG_RATE, DEFAULT_RATE, MAX_IN_FLIGHT, MAX_RATE,
+    MIN_RATE,
+};
+pub use plan::{Guard, OrgFacts, OrgTarget, Plan, PlanRow};
 pub use preflight::{preflight, Lookup, PreflightReport, PreflightRow, Presence};
 pub use results::{count, final_outcomes, neutralise, write_results, RESULTS_HEADER, UTF8_BOM};
 pub use retry::{backoff_delay, decide, RetrySettings, RowAttempts, Step};

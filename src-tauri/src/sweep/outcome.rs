@@ -108,6 +108,23 @@ impl Counters {
             + self.not_attempted
     }
 
+    /// The one-line summary the CLI prints at the end of a run of `action`, in its words
+    /// (`suspended=3 not_in_directory=0 refused=1 ...`; a site removal as [`Self::summary_line`]).
+    pub fn summary_line_for(&self, action: super::action::Action) -> String {
+        [
+            (Outcome::Removed, self.removed),
+            (Outcome::AlreadyGone, self.already_gone),
+            (Outcome::CannotRemove, self.cannot_remove),
+            (Outcome::Skipped, self.skipped),
+            (Outcome::Failed, self.failed),
+            (Outcome::NotAttempted, self.not_attempted),
+        ]
+        .iter()
+        .map(|(outcome, n)| format!("{}={n}", action.outcome_cell(*outcome)))
+        .collect::<Vec<_>>()
+        .join(" ")
+    }
+
     /// The one-line summary the CLI prints at the end.
     pub fn summary_line(&self) -> String {
         format!(

@@ -10,6 +10,9 @@ use tokio::time::Instant;
 pub const DEFAULT_RATE: f64 = 20.0;
 /// The highest pace a user may choose: Atlassian's documented steady DELETE rate.
 pub const MAX_RATE: f64 = 50.0;
+/// Requests per second a new organization-mode plan starts at: the org admin API publishes no
+/// limits, so Offboard starts slower there (DESIGN.md §6).
+pub const DEFAULT_ORG_RATE: f64 = 5.0;
 /// Requests in flight by default.
 pub const DEFAULT_IN_FLIGHT: usize = 8;
 /// The most requests in flight a user may choose.

@@ -1,10 +1,12 @@
-//! The plan: which rows a run removes, from which site, at what pace. Written once per run.
+//! The plan: which rows a run acts on, where, with which action, at what pace. Written once
+//! per run.
 
+use super::action::Action;
 use super::pace::PaceSettings;
 use super::retry::RetrySettings;
 use crate::roster::{canonical_account_id, RosterUser};
 use serde::{Deserialize, Serialize};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// One row to remove, with the columns the admin knows it by.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -21,6 +23,47 @@ pub struct PlanRow {
     /// unlocked. Absent in plans written before admin groups were read: `org_role` then decides.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub admin: Option<String>,
+    /// What the organization's directory said about this person when the plan was made
+    /// (organization mode only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub org: Option<OrgFacts>,
+}
+
+/// What the directory says about one person, as the guards need it (organization mode).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct OrgFacts {
+    /// Admin platform roles held (`atlassian/org-admin`, `atlassian/site-admin`, ...).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub admin_roles: Vec<String>,
+    /// Provisioned by an identity provider (`managementSource == "synced"`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub synced: bool,
+    /// A managed account that is not a member of the directory.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub no_membership: bool,
+}
+
+impl From<&crate::atlassian::org::OrgUser> for OrgFacts {
+    fn from(user: &crate::atlassian::org::OrgUser) -> Self {
+        OrgFacts {
+            admin_roles: user.admin_roles(),
+            synced: user.is_synced(),
+            no_membership: user.has_no_membership(),
+        }
+    }
+}
+
+/// The organization and directory an organization-mode plan acts in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrgTarget {
+    /// The org id.
+    pub org_id: String,
+    /// The organization's name, for the admin.
+    pub org_name: String,
+    /// The directory every request names.
+    pub directory_id: String,
+    /// The directory's name, for the admin.
+    pub directory_name: String,
 }
 
 impl From<&RosterUser> for PlanRow {
@@ -31,6 +74,7 @@ impl From<&RosterUser> for PlanRow {
             email: u.email.clone(),
             org_role: u.org_role.clone(),
             admin: u.admin.clone(),
+            org: None,
         }
     }
 }
@@ -41,6 +85,9 @@ impl From<&RosterUser> for PlanRow {
 pub struct Guard {
     caller: String,
     site_admins: HashSet<String>,
+    // Organization mode: what the directory says now about planned people, read just before
+    // the run (fresher than the plan's copy, and it wins over it).
+    org_now: HashMap<String, OrgFacts>,
 }
 
 impl Guard {
@@ -52,7 +99,18 @@ impl Guard {
                 .into_iter()
                 .map(|id| canonical_account_id(id.as_ref()))
                 .collect(),
+            org_now: HashMap::new(),
         }
+    }
+
+    /// Adds what the directory says now about planned people (organization mode).
+    pub fn with_org_facts(mut self, facts: impl IntoIterator<Item = (String, OrgFacts)>) -> Guard {
+        self.org_now.extend(
+            facts
+                .into_iter()
+                .map(|(id, f)| (canonical_account_id(&id), f)),
+        );
+        self
     }
 
     /// A guard that knows only the caller (no live admin list was read).
@@ -78,7 +136,7 @@ pub struct Plan {
     pub run_id: String,
     /// When the plan was made (RFC 3339).
     pub created_at: String,
-    /// The site's normalised base URL.
+    /// The site's normalised base URL (organization mode: the org API's base URL).
     pub site: String,
     /// The admin email used.
     pub email: String,
@@ -102,6 +160,13 @@ pub struct Plan {
     /// and never on a real site (false in plans written before it was kept).
     #[serde(default)]
     pub practice: bool,
+    /// What the run does to each account (plans written before organization mode: remove
+    /// from the site).
+    #[serde(default)]
+    pub action: Action,
+    /// The organization and directory (organization mode only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub org: Option<OrgTarget>,
 }
 
 impl Plan {
@@ -133,7 +198,24 @@ impl Plan {
             retry: RetrySettings::default(),
             rehearsal: false,
             practice: false,
+            action: Action::SiteRemove,
+            org: None,
         }
+    }
+
+    /// An organization-mode plan: `action` on `rows` in `target`'s directory, through the org
+    /// API at `api`, at the org API's slower default pace.
+    pub fn for_org(
+        api: &str,
+        target: OrgTarget,
+        action: Action,
+        rows: impl IntoIterator<Item = PlanRow>,
+    ) -> Plan {
+        let mut plan = Plan::new(api, "", rows);
+        plan.action = action;
+        plan.org = Some(target);
+        plan.pace.max_rate = action.default_rate();
+        plan
     }
 
     /// How many rows are protected under `guard` (see [`Plan::protection`]).
@@ -155,6 +237,9 @@ impl Plan {
                     .into(),
             );
         }
+        if self.action.is_org() {
+            return self.org_protection(row, &id, guard);
+        }
         let role = row.org_role.trim();
         let admin = match &row.admin {
             Some(reason) => Some(reason.clone()),
@@ -174,6 +259,67 @@ impl Plan {
                 .any(|u| canonical_account_id(u) == id);
         (!unlocked)
             .then(|| format!("protected: {admin}; unlock this admin explicitly to remove them"))
+    }
+
+    fn unlocked(&self, id: &str) -> bool {
+        self.unlock_admins
+            || self
+                .unlocked_ids
+                .iter()
+                .any(|u| canonical_account_id(u) == id)
+    }
+
+    /// The organization-mode guards (DESIGN.md §6), on what the directory says now when the
+    /// guard read it, else on the plan's copy: a row the directory said nothing about is never
+    /// touched, organization admins never (the API key's owner is one), people an identity
+    /// provider provisions and accounts without membership are skipped, other admin roles are
+    /// locked unless unlocked. A restore gives access back, so only the first two apply to it.
+    fn org_protection(&self, row: &PlanRow, id: &str, guard: &Guard) -> Option<String> {
+        let Some(facts) = guard.org_now.get(id).or(row.org.as_ref()) else {
+            return Some(
+                "not read from the organization's directory, so Offboard cannot tell whether \
+                 this is an admin or a synced user; load the users from the organization again"
+                    .into(),
+            );
+        };
+        let verb = self.action.phrase_verb();
+        if facts
+            .admin_roles
+            .iter()
+            .any(|r| r == crate::atlassian::org::ORG_ADMIN_ROLE)
+            && self.action != Action::Restore
+        {
+            return Some(format!(
+                "organization admin: Offboard never touches organization admins (the API key \
+                 belongs to one, and Atlassian requires their admin role to be removed first \
+                 at admin.atlassian.com); nothing to {verb} here"
+            ));
+        }
+        if facts.no_membership {
+            return Some(format!(
+                "not a member of this directory (an account your company manages, without \
+                 access): there is no membership to {verb}"
+            ));
+        }
+        if self.action == Action::Restore {
+            return None;
+        }
+        if facts.synced {
+            return Some(
+                "provisioned by your identity provider: remove them in your identity provider; \
+                 Atlassian would re-create them"
+                    .into(),
+            );
+        }
+        let roles = facts
+            .admin_roles
+            .iter()
+            .map(|r| r.trim_start_matches("atlassian/"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        (!roles.is_empty() && !self.unlocked(id)).then(|| {
+            format!("protected: admin role {roles}; unlock this admin explicitly to {verb} them")
+        })
     }
 }
 

@@ -131,7 +131,7 @@ pub async fn preflight<L: Lookup>(
 }
 
 /// One lookup call, waiting out rate limits (at most [`MAX_WAITS`] times).
-pub(super) async fn lookup_with_waits<L: Lookup>(
+async fn lookup_with_waits<L: Lookup>(
     lookup: &L,
     ids: &[String],
 ) -> Result<Vec<SiteUser>, AtlassianError> {

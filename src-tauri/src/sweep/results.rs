@@ -86,12 +86,12 @@ pub fn write_results(
         let status = o.http_status.map(|s| s.to_string()).unwrap_or_default();
         let verified = verification
             .and_then(|v| v.rows.get(&o.row))
-            .map_or("", |v| v.as_cell());
+            .map_or("", |v| v.as_cell(plan.action));
         w.write_record([
             neutralise(&row.account_id).as_ref(),
             neutralise(&row.name).as_ref(),
             neutralise(&row.email).as_ref(),
-            o.outcome.as_str(),
+            plan.action.outcome_cell(o.outcome),
             status.as_str(),
             neutralise(&o.message).as_ref(),
             o.finished_at.as_str(),

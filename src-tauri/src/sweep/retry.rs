@@ -1,6 +1,7 @@
 //! What to do after each reply: decide the row, try again (and when), or stop the run.
 //! Kept apart from the worker loop so every rule is unit-tested without HTTP or clocks.
 
+use super::action::Action;
 use super::outcome::Outcome;
 use crate::atlassian::Verdict;
 use std::time::Duration;
@@ -84,8 +85,9 @@ pub enum Step {
     },
 }
 
-/// Decides what a reply means for its row. `jitter` is a factor in 0.7–1.3.
+/// Decides what a reply to `action`'s request means for its row. `jitter` is a factor in 0.7–1.3.
 pub fn decide(
+    action: Action,
     verdict: &Verdict,
     row: &mut RowAttempts,
     settings: &RetrySettings,
@@ -103,14 +105,26 @@ pub fn decide(
     }
     match verdict {
         // The near-limit hint is the pacer's business; the reply inside decides the row.
-        Verdict::NearLimit(answer) => self::decide(answer, row, settings, jitter),
+        Verdict::NearLimit(answer) => self::decide(action, answer, row, settings, jitter),
         Verdict::Done { .. } => decide(Outcome::Removed, String::new()),
-        Verdict::NotFound { .. } if row.maybe_applied => decide(
+        Verdict::NotFound { .. } if row.maybe_applied && action.not_found_is_done() => decide(
             Outcome::Removed,
-            "removed: an earlier try's reply was lost, and the site now reports the user gone"
-                .into(),
+            format!(
+                "removed: an earlier try's reply was lost, and {} now reports the user gone",
+                action.place()
+            ),
         ),
-        Verdict::NotFound { .. } => decide(Outcome::AlreadyGone, verdict.describe()),
+        Verdict::NotFound { .. } if action.not_found_is_done() => {
+            decide(Outcome::AlreadyGone, verdict.describe())
+        }
+        // Nobody to suspend or restore: not a member of the directory (any more).
+        Verdict::NotFound { .. } => decide(
+            Outcome::AlreadyGone,
+            format!(
+                "not in the directory, so there is nobody to {}",
+                action.phrase_verb()
+            ),
+        ),
         Verdict::CannotRemove { .. } => decide(Outcome::CannotRemove, verdict.describe()),
         Verdict::Unauthorized { .. } | Verdict::Forbidden { .. } => Step::StopRun {
             http_status: status.unwrap_or_default(),
@@ -125,7 +139,7 @@ pub fn decide(
                     settings.max_rate_limit_waits
                 );
                 if row.maybe_applied {
-                    message.push_str(" (the user may have been removed; a retry will tell)");
+                    message.push_str(&may_have_words(action));
                 }
                 return decide(Outcome::Failed, message);
             }
@@ -148,7 +162,7 @@ pub fn decide(
                     verdict.describe()
                 );
                 if row.maybe_applied {
-                    message.push_str(" (the user may have been removed; a retry will tell)");
+                    message.push_str(&may_have_words(action));
                 }
                 return decide(Outcome::Failed, message);
             }
@@ -160,4 +174,11 @@ pub fn decide(
             }
         }
     }
+}
+
+fn may_have_words(action: Action) -> String {
+    format!(
+        " (the user may have been {}; a retry will tell)",
+        action.done_word()
+    )
 }

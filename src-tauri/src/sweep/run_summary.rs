@@ -4,6 +4,7 @@
 //! another window or terminal) is not read at all: on Windows the lock forbids it, and the run
 //! is marked as running elsewhere.
 
+use super::action::Action;
 use super::events::RunStatus;
 use super::journal::{self, JournalState, JOURNAL_FILE};
 use super::outcome::Counters;
@@ -19,7 +20,8 @@ pub const SUMMARY_FILE: &str = "summary.json";
 
 /// What `summary.json` holds now; a summary of another version is rebuilt from the run.
 /// 2: `rehearsal` and `practice` kept (a version-1 summary would list them as `false`).
-const STORED_VERSION: u32 = 2;
+/// 3: the action and the organization kept.
+const STORED_VERSION: u32 = 3;
 
 /// What `summary.json` holds: the history line, and the journal length it was made from.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -44,6 +46,10 @@ struct Stored {
     rehearsal: bool,
     #[serde(default)]
     practice: bool,
+    #[serde(default)]
+    action: Action,
+    #[serde(default)]
+    org_name: Option<String>,
 }
 
 impl Stored {
@@ -63,6 +69,8 @@ impl Stored {
             resumable: state.decided.len() < plan.rows.len(),
             rehearsal: plan.rehearsal,
             practice: plan.practice,
+            action: plan.action,
+            org_name: plan.org.as_ref().map(|o| o.org_name.clone()),
         }
     }
 
@@ -85,6 +93,8 @@ impl Stored {
             practice: self.practice,
             superseded: 0,
             superseded_by: Vec::new(),
+            action: self.action,
+            org_name: self.org_name,
         }
     }
 }
@@ -336,7 +346,7 @@ mod tests {
         // A summary from before these were kept would list the rehearsal as a real-site run.
         let stored = std::fs::read_to_string(dir.join(SUMMARY_FILE)).unwrap();
         let old = stored
-            .replace("\"version\":2,", "")
+            .replace("\"version\":3,", "")
             .replace(",\"rehearsal\":true,\"practice\":true", "");
         assert_ne!(old, stored);
         std::fs::write(dir.join(SUMMARY_FILE), old).unwrap();
@@ -344,6 +354,31 @@ mod tests {
         assert!(
             info.rehearsal && info.practice,
             "an old summary was trusted"
+        );
+    }
+
+    #[test]
+    fn a_version_2_summary_is_rebuilt_to_learn_the_runs_action() {
+        let tmp = tempfile::tempdir().unwrap();
+        let mut p = plan(1);
+        p.action = crate::sweep::Action::Suspend;
+        let run = Run::create(tmp.path(), p).unwrap();
+        session(&run);
+        let dir = run.dir.clone();
+        drop(run);
+        assert_eq!(
+            summary_of(&dir).unwrap().action,
+            crate::sweep::Action::Suspend
+        );
+        let stored = std::fs::read_to_string(dir.join(SUMMARY_FILE)).unwrap();
+        let old = stored
+            .replace("\"version\":3,", "\"version\":2,")
+            .replace(",\"action\":\"suspend\"", "");
+        assert_ne!(old, stored);
+        std::fs::write(dir.join(SUMMARY_FILE), old).unwrap();
+        assert_eq!(
+            summary_of(&dir).unwrap().action,
+            crate::sweep::Action::Suspend
         );
     }
 }

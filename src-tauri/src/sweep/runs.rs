@@ -1,5 +1,6 @@
 //! Run folders: create one for a new plan, open one to resume, list them for history.
 
+use super::action::Action;
 use super::events::RunStatus;
 use super::journal::{self, Journal, JournalState};
 use super::outcome::Counters;
@@ -108,9 +109,21 @@ pub struct RunSummaryInfo {
     pub superseded: usize,
     /// When each later run that decided some of them was planned (RFC 3339), newest first.
     pub superseded_by: Vec<String>,
+    /// What the run did to each account.
+    pub action: Action,
+    /// The organization (organization mode only).
+    pub org_name: Option<String>,
 }
 
 impl RunSummaryInfo {
+    /// The action that undoes this run, when it did something to undo and is not going on
+    /// elsewhere: a suspend run that suspended someone offers "Restore these users".
+    pub fn undo(&self) -> Option<Action> {
+        self.action.undo().filter(|_| {
+            self.counters.removed > 0 && !self.running_elsewhere && self.problem.is_none()
+        })
+    }
+
     /// Rows not decided yet.
     pub fn undecided(&self) -> usize {
         self.rows.saturating_sub(self.decided)

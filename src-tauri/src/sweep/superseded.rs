@@ -56,6 +56,11 @@ fn open(run: &RunSummaryInfo) -> bool {
 /// Practice runs share the practice site whatever its address was at the time; a real run
 /// shares its site with real runs only.
 fn same_site(a: &RunSummaryInfo, b: &RunSummaryInfo) -> bool {
+    // Only a run of the same action overtakes another: a later suspend says nothing about an
+    // unfinished removal, and an organization's directory is not a site.
+    if a.action != b.action || a.org_name != b.org_name {
+        return false;
+    }
     if a.practice || b.practice {
         a.practice && b.practice
     } else {

@@ -27,7 +27,7 @@ fn backoff_doubles_from_two_seconds_and_caps_at_thirty() {
 fn decisions_follow_the_engine_rules() {
     let s = RetrySettings::default();
     let fresh = RowAttempts::default;
-    let d = |v: Verdict, a: &mut RowAttempts| decide(&v, a, &s, 1.0);
+    let d = |v: Verdict, a: &mut RowAttempts| decide(Action::SiteRemove, &v, a, &s, 1.0);
     assert!(matches!(
         d(Verdict::Done { status: 204 }, &mut fresh()),
         Step::Decide {

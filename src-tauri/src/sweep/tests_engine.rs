@@ -1,8 +1,8 @@
 //! The engine on a scripted site under tokio's paused clock: rules and pacing without real waits.
 
 use super::*;
-use crate::atlassian::{RateLimitInfo, Remover, SiteUser, TransportKind, Verdict};
-use std::collections::{HashMap, VecDeque};
+use crate::atlassian::{RateLimitInfo, SiteUser, TransportKind, Verdict};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -15,6 +15,13 @@ pub(super) struct Scripted {
     calls: Mutex<Vec<(String, Instant)>>,
     // How long the site takes to answer an account's requests (none: at once).
     delays: Mutex<HashMap<String, Duration>>,
+    // Accounts whose action holds now (what a read-back finds), and the reads made.
+    holds: Mutex<HashSet<String>>,
+    reads: Mutex<Vec<String>>,
+    // Accounts whose next request is carried out but whose reply is lost (a timeout).
+    lose_reply: Mutex<HashSet<String>>,
+    // Actions the requests carried.
+    actions: Mutex<Vec<Action>>,
 }
 
 impl Scripted {
@@ -38,14 +45,44 @@ impl Scripted {
     pub(super) fn calls_for(&self, id: &str) -> usize {
         self.calls().iter().filter(|(c, _)| c == id).count()
     }
+    /// Makes the next request for `id` take effect but lose its reply.
+    pub(super) fn lose_reply(&self, id: &str) {
+        self.lose_reply.lock().unwrap().insert(id.into());
+    }
+    /// Ids read back so far (one entry per id per read).
+    pub(super) fn reads(&self) -> Vec<String> {
+        self.reads.lock().unwrap().clone()
+    }
+    /// The actions the requests carried.
+    pub(super) fn actions(&self) -> Vec<Action> {
+        self.actions.lock().unwrap().clone()
+    }
 }
 
-impl Remover for Scripted {
-    async fn remove_user(&self, account_id: &str) -> Verdict {
+impl Actor for Scripted {
+    async fn read_back(&self, _: Action, ids: &[String]) -> Result<HashSet<String>, Verdict> {
+        self.reads.lock().unwrap().extend(ids.iter().cloned());
+        let holds = self.holds.lock().unwrap();
+        Ok(ids
+            .iter()
+            .filter(|id| holds.contains(*id))
+            .cloned()
+            .collect())
+    }
+
+    async fn apply(&self, action: Action, account_id: &str) -> Verdict {
+        self.actions.lock().unwrap().push(action);
         self.calls
             .lock()
             .unwrap()
             .push((account_id.to_owned(), Instant::now()));
+        if self.lose_reply.lock().unwrap().remove(account_id) {
+            self.holds.lock().unwrap().insert(account_id.to_owned());
+            return Verdict::Transport {
+                kind: TransportKind::Timeout,
+                message: "no reply in time".into(),
+            };
+        }
         let delay = self.delays.lock().unwrap().get(account_id).copied();
         if let Some(delay) = delay {
             tokio::time::sleep(delay).await;
@@ -56,7 +93,11 @@ impl Remover for Scripted {
             .unwrap()
             .get_mut(account_id)
             .and_then(|q| q.pop_front());
-        next.unwrap_or(Verdict::Done { status: 204 })
+        let verdict = next.unwrap_or(Verdict::Done { status: 204 });
+        if matches!(verdict.answer(), Verdict::Done { .. }) {
+            self.holds.lock().unwrap().insert(account_id.to_owned());
+        }
+        verdict
     }
 }
 

@@ -43,10 +43,10 @@ fn outcome_after(replies: &[Verdict]) -> Outcome {
     let mut row = RowAttempts::default();
     let (last, earlier) = replies.split_last().unwrap();
     for reply in earlier {
-        let step = decide(reply, &mut row, &settings, 1.0);
+        let step = decide(Action::SiteRemove, reply, &mut row, &settings, 1.0);
         assert!(matches!(step, Step::Retry { .. }), "{reply:?}: {step:?}");
     }
-    match decide(last, &mut row, &settings, 1.0) {
+    match decide(Action::SiteRemove, last, &mut row, &settings, 1.0) {
         Step::Decide { outcome, .. } => outcome,
         other => panic!("{other:?}"),
     }
@@ -88,13 +88,25 @@ fn a_404_after_a_try_that_may_have_reached_the_site_is_removed_and_otherwise_alr
 fn a_row_given_up_on_rate_limits_after_a_lost_reply_says_it_may_be_removed() {
     let settings = RetrySettings::default();
     let mut row = RowAttempts::default();
-    let _ = decide(&limited(503, Some(1)), &mut row, &settings, 1.0);
+    let _ = decide(
+        Action::SiteRemove,
+        &limited(503, Some(1)),
+        &mut row,
+        &settings,
+        1.0,
+    );
     row.rate_limits = settings.max_rate_limit_waits;
     let Step::Decide {
         outcome: Outcome::Failed,
         message,
         ..
-    } = decide(&limited(429, None), &mut row, &settings, 1.0)
+    } = decide(
+        Action::SiteRemove,
+        &limited(429, None),
+        &mut row,
+        &settings,
+        1.0,
+    )
     else {
         panic!("not given up");
     };
@@ -114,7 +126,13 @@ fn a_zero_or_past_wait_from_the_site_falls_back_to_the_backoff() {
         },
     };
     for verdict in [zero, past] {
-        let step = decide(&verdict, &mut RowAttempts::default(), &settings, 1.0);
+        let step = decide(
+            Action::SiteRemove,
+            &verdict,
+            &mut RowAttempts::default(),
+            &settings,
+            1.0,
+        );
         let Step::Retry {
             delay, throttle, ..
         } = step

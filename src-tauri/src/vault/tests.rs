@@ -306,3 +306,18 @@ fn no_error_ever_shows_the_token() {
     }
     assert!(errors[0].to_string().contains("rejected [redacted] here"));
 }
+
+#[test]
+fn org_keys_are_kept_per_org_apart_from_site_tokens() {
+    let store = MemoryStore::new();
+    let (a, b) = (VaultKey::for_org("org-a"), VaultKey::for_org(" org-b "));
+    assert_ne!(a, b);
+    assert_eq!(a.account(), "organization api key on org org-a");
+    store.save(&a, &ApiToken::new("key-a")).unwrap();
+    assert!(!store.has(&b).unwrap());
+    assert!(!store
+        .has(&VaultKey::new("org org-a", "someone@example.com"))
+        .unwrap());
+    let (key, source) = org_key_from_sources(&store, "org-a").unwrap().unwrap();
+    assert_eq!((key.expose(), source), ("key-a", TokenSource::Keychain));
+}
