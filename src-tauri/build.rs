@@ -22,6 +22,16 @@ fn main() {
         "continue_run",
         "retry_run",
         "export_results",
+        "org_connect",
+        "org_choose_directory",
+        "org_key_saved",
+        "forget_org",
+        "org_load_users",
+        "org_cancel_load",
+        "org_import_export",
+        "org_choose_export",
+        "org_prepare",
+        "org_preflight",
     ];
     tauri_build::try_build(
         tauri_build::Attributes::new()

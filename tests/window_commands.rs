@@ -423,3 +423,18 @@ mod connect_checks;
 
 #[path = "window_commands/practice_resume.rs"]
 mod practice_resume;
+
+#[path = "window_commands/org_support.rs"]
+mod org_support;
+
+#[path = "window_commands/org_connect.rs"]
+mod org_connect;
+
+#[path = "window_commands/org_users.rs"]
+mod org_users;
+
+#[path = "window_commands/org_runs.rs"]
+mod org_runs;
+
+#[path = "window_commands/org_practice.rs"]
+mod org_practice;

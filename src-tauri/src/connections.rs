@@ -1,5 +1,6 @@
-//! Saved connections: the sites and emails an admin chose to remember. Tokens are never here;
-//! they live in the OS keychain under the same site and email.
+//! Saved connections: the sites and emails an admin chose to remember, and the organizations
+//! they connected to. Tokens and org API keys are never here; they live in the OS keychain
+//! (under the same site and email, or per org id).
 
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -7,13 +8,59 @@ use std::path::{Path, PathBuf};
 /// The file, in the app's data folder.
 pub const CONNECTIONS_FILE: &str = "connections.json";
 
-/// One remembered site and login.
+/// Which kind of connection an entry remembers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConnectionKind {
+    /// A site, with an admin email and API token (every entry of files written before
+    /// organization mode).
+    #[default]
+    Site,
+    /// An organization, with an org API key.
+    Org,
+}
+
+/// One remembered site and login, or organization.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SavedConnection {
-    /// The site's normalised base URL.
+    /// A site or an organization.
+    #[serde(default)]
+    pub kind: ConnectionKind,
+    /// The site's normalised base URL (an organization: the org API's base URL).
     pub site: String,
-    /// The admin email.
+    /// The admin email (empty for an organization).
+    #[serde(default)]
     pub email: String,
+    /// The org id (organizations only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub org_id: Option<String>,
+    /// The organization's name when it was last connected to (organizations only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub org_name: Option<String>,
+}
+
+impl SavedConnection {
+    /// A site entry.
+    pub fn site(site: &str, email: &str) -> Self {
+        SavedConnection {
+            kind: ConnectionKind::Site,
+            site: site.to_owned(),
+            email: email.to_owned(),
+            org_id: None,
+            org_name: None,
+        }
+    }
+
+    /// An organization entry.
+    pub fn org(api: &str, org_id: &str, org_name: &str) -> Self {
+        SavedConnection {
+            kind: ConnectionKind::Org,
+            site: api.to_owned(),
+            email: String::new(),
+            org_id: Some(org_id.to_owned()),
+            org_name: Some(org_name.to_owned()),
+        }
+    }
 }
 
 /// What can go wrong reading or writing the list, in words for an admin.
@@ -52,13 +99,10 @@ impl ConnectionList {
             .unwrap_or_default()
     }
 
-    /// Adds (or keeps) a connection.
+    /// Adds (or keeps) a site connection.
     pub fn remember(&self, site: &str, email: &str) -> Result<(), ConnectionsError> {
         let mut list = self.load();
-        let entry = SavedConnection {
-            site: site.to_owned(),
-            email: email.to_owned(),
-        };
+        let entry = SavedConnection::site(site, email);
         if list.iter().any(|c| same(c, &entry)) {
             return Ok(());
         }
@@ -66,15 +110,38 @@ impl ConnectionList {
         self.store(&list)
     }
 
-    /// Removes a connection; `true` when it was listed.
+    /// Adds an organization, or updates its API address and name (one entry per org id, as
+    /// its key is kept per org id).
+    pub fn remember_org(
+        &self,
+        api: &str,
+        org_id: &str,
+        org_name: &str,
+    ) -> Result<(), ConnectionsError> {
+        let mut list = self.load();
+        let entry = SavedConnection::org(api, org_id, org_name);
+        match list.iter_mut().find(|c| same(c, &entry)) {
+            Some(known) if *known == entry => return Ok(()),
+            Some(known) => *known = entry,
+            None => list.push(entry),
+        }
+        self.store(&list)
+    }
+
+    /// Removes an organization; `true` when it was listed.
+    pub fn forget_org(&self, org_id: &str) -> Result<bool, ConnectionsError> {
+        self.forget_entry(&SavedConnection::org("", org_id, ""))
+    }
+
+    /// Removes a site connection; `true` when it was listed.
     pub fn forget(&self, site: &str, email: &str) -> Result<bool, ConnectionsError> {
-        let entry = SavedConnection {
-            site: site.to_owned(),
-            email: email.to_owned(),
-        };
+        self.forget_entry(&SavedConnection::site(site, email))
+    }
+
+    fn forget_entry(&self, entry: &SavedConnection) -> Result<bool, ConnectionsError> {
         let mut list = self.load();
         let before = list.len();
-        list.retain(|c| !same(c, &entry));
+        list.retain(|c| !same(c, entry));
         if list.len() == before {
             return Ok(false);
         }
@@ -97,9 +164,19 @@ impl ConnectionList {
     }
 }
 
-// Emails are case-insensitive for Atlassian logins; sites are already normalised.
+// Emails are case-insensitive for Atlassian logins; sites are already normalised. An
+// organization is one entry per org id (UUIDs, whatever their case).
 fn same(a: &SavedConnection, b: &SavedConnection) -> bool {
-    a.site == b.site && a.email.eq_ignore_ascii_case(&b.email)
+    match (a.kind, b.kind) {
+        (ConnectionKind::Site, ConnectionKind::Site) => {
+            a.site == b.site && a.email.eq_ignore_ascii_case(&b.email)
+        }
+        (ConnectionKind::Org, ConnectionKind::Org) => match (&a.org_id, &b.org_id) {
+            (Some(x), Some(y)) => x.trim().eq_ignore_ascii_case(y.trim()),
+            _ => false,
+        },
+        _ => false,
+    }
 }
 
 #[cfg(test)]
@@ -121,6 +198,38 @@ mod tests {
         assert!(list.forget("https://acme.atlassian.net", "a@x.io").unwrap());
         assert!(!list.forget("https://acme.atlassian.net", "a@x.io").unwrap());
         assert_eq!(list.load()[0].site, "https://beta.atlassian.net");
+    }
+
+    #[test]
+    fn organizations_are_kept_beside_sites_and_older_files_read_as_sites() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join(CONNECTIONS_FILE),
+            br#"[{"site": "https://acme.atlassian.net", "email": "a@x.io"}]"#,
+        )
+        .unwrap();
+        let list = ConnectionList::new(dir.path());
+        assert_eq!(list.load()[0].kind, ConnectionKind::Site);
+        let org = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
+        list.remember_org("https://api.atlassian.com", org, "Acme")
+            .unwrap();
+        list.remember_org("https://api.atlassian.com", &org.to_uppercase(), "Acme Inc")
+            .unwrap();
+        let read = list.load();
+        assert_eq!(read.len(), 2);
+        assert_eq!(read[1].kind, ConnectionKind::Org);
+        assert_eq!(read[1].org_name.as_deref(), Some("Acme Inc"));
+        // An org entry never stands for a site entry, nor the other way round.
+        assert!(!list.forget("https://api.atlassian.com", "").unwrap());
+        assert!(list.forget_org(org).unwrap());
+        assert!(!list.forget_org(org).unwrap());
+        assert_eq!(
+            list.load(),
+            vec![SavedConnection::site(
+                "https://acme.atlassian.net",
+                "a@x.io"
+            )]
+        );
     }
 
     #[test]

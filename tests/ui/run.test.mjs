@@ -284,3 +284,10 @@ test('history lines name the account, rehearsal or run, the practice site, and r
   assert.equal(supersededWords({ ...stopped, superseded: 0 }), '');
   assert.match(resumeOfferWords({ ...cut, practice: true, superseded: 0 }), /^A practice run on the practice site stopped before it finished/);
 });
+
+test('the window letting go of a run is its own change, after which the history is read again', () => {
+  const run = newRun({ runId: 'r', total: 1, rows: [{ accountId: 'a', name: 'A', email: '' }], decided: [] });
+  applyEvent(run, { type: 'finished', status: 'completed', counters: {}, message: '' });
+  assert.deepEqual(applyEvent(run, { type: 'released' }), { what: 'released' });
+  assert.equal(run.state, 'finished');
+});

@@ -65,6 +65,30 @@ export const continueRun = (runId, onEvent) => call('continue_run', { runId, onE
 export const retryRun = (runId, onEvent) => call('retry_run', { runId, onEvent: channel(onEvent) });
 export const exportResults = (runId) => call('export_results', { runId });
 
+// Organization mode (DESIGN.md §6). Answers are camelCase like every other command; `camelize`
+// keeps the page working should a field ever arrive in snake_case. No command returns the key.
+const orgCall = async (cmd, args) => camelize(await call(cmd, args));
+/** Checks an organization: `org` is the id; `key` null means the saved (or practice) key. */
+export const orgConnect = ({ org, key, saveKey, apiUrl = null }) => orgCall('org_connect', { api: apiUrl, org, key, saveKey });
+export const orgChooseDirectory = (directoryId) => orgCall('org_choose_directory', { directoryId });
+export const orgKeySaved = (org) => call('org_key_saved', { org });
+export const forgetOrg = (orgId) => call('forget_org', { orgId });
+export const orgLoadUsers = () => orgCall('org_load_users');
+export const orgCancelLoad = () => call('org_cancel_load');
+/** The native open dialog, then the export matched to the directory (`null` when cancelled). */
+export const orgChooseExport = () => orgCall('org_choose_export');
+export const orgImportExport = (path) => orgCall('org_import_export', { path });
+export const orgPrepare = ({ action, ids, unlocked, unlockAdmins = false, fromRun = null }) =>
+  orgCall('org_prepare', { action, ids, unlocked, unlockAdmins, fromRun });
+export const orgPreflight = (planId) => orgCall('org_preflight', { planId });
+
+/** `handler({ loaded, pages })` after each page `org_load_users` reads. */
+export async function onOrgLoad(handler) {
+  const ev = window.__TAURI__?.event;
+  if (!ev?.listen) return;
+  await ev.listen('org-load', (e) => handler(camelize(e.payload ?? {})));
+}
+
 /**
  * Tauri's file drag-and-drop over the window. The webview gets no DOM drop events with paths,
  * so these come from Tauri's own events. Handlers: enter(), leave(), drop(paths).

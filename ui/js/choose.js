@@ -7,6 +7,7 @@ import { NO_ROLE, emptyFilters, filtersActive, parseDay } from './model/filter.j
 import { outcomeCode } from './model/roster.js';
 import { formatCount, plural } from './model/format.js';
 import { initUsersTable } from './users-table.js';
+import { initOrgChoose } from './org-choose.js';
 
 const MAX_SKIPPED_SHOWN = 5000; // beyond this the list says how many more
 
@@ -15,6 +16,8 @@ export function initChoose(app) {
   const dropZone = $('#drop-zone');
   const search = $('#search');
   const table = initUsersTable($('#user-table'), { getList: () => app.list, onChange: () => app.refresh() });
+  // Organization mode's sources and filters (org-choose.js) over the same table.
+  const org = initOrgChoose(app, { table, applyFilters, updateCounts });
 
   // Starts an import: the mark covers the file pick, the read in Rust and the first paint.
   async function importWith(button, load) {
@@ -153,7 +156,8 @@ export function initChoose(app) {
   $('#clear-filters').addEventListener('click', () => {
     if (!app.list) return;
     clearFilterFields();
-    applyFilters(emptyFilters());
+    org.clearFields();
+    applyFilters(app.list.emptyFilters?.() ?? emptyFilters());
     search.focus();
   });
 
@@ -169,7 +173,7 @@ export function initChoose(app) {
     next.disabled = list.count === 0 || !app.connection;
     next.textContent = list.count ? `Next: review ${plural(list.count, 'user')}` : 'Next: review';
     // An unreadable "Seen before" counts as a filter to clear, though it filters nothing.
-    $('#clear-filters').disabled = !filtersActive(list.filters) && seenBefore.value === '';
+    $('#clear-filters').disabled = !filtersActive(list.filters) && seenBefore.value === '' && !org.daysTyped();
     $('#user-table').classList.toggle('show-outcome', !!list.hasOutcomes);
   }
 
@@ -218,7 +222,8 @@ export function initChoose(app) {
       }
       app.go('choose');
       if (paths.length > 1) setError($('#choose-note'), { message: 'Several files were dropped; Offboard opened the first.' });
-      importWith(null, () => api.importExport(paths[0]));
+      if (app.mode === 'org') org.open(paths[0]);
+      else importWith(null, () => api.importExport(paths[0]));
     },
   }).catch(() => {});
 
@@ -227,18 +232,21 @@ export function initChoose(app) {
       $('#use-sample').hidden = !app.info?.practice?.sampleExport;
     },
     refresh: updateCounts,
+    modeChanged: () => org.modeChanged(),
     enter() {
+      org.enter();
       // The table may have been hidden while its size changed.
       if (app.list) table.setCount(app.list.visible.length, { keepScroll: true });
       updateCounts();
     },
     /** A run decided this row: show it in the Outcome column. */
-    markOutcome(accountId, outcome, message) {
+    markOutcome(accountId, outcome, message, label = '') {
       const list = app.list;
       const i = list?.roster.indexById.get(accountId);
       if (i === undefined) return;
       list.roster.outcome[i] = outcomeCode(outcome);
       list.roster.message[i] = message ?? '';
+      if (list.roster.outcomeLabel) list.roster.outcomeLabel[i] = label ?? '';
       list.hasOutcomes = true;
       if (app.step === 'choose') table.schedule();
     },

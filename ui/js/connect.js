@@ -148,19 +148,22 @@ export function initConnect(app) {
   });
 
   async function loadSaved() {
+    let all = [];
     try {
-      saved = (await api.savedConnections()) ?? [];
+      all = (await api.savedConnections()) ?? [];
     } catch (err) {
-      saved = [];
       setError(general, err);
     }
+    // Saved organizations are listed beside the sites, by org-connect.js.
+    saved = all.filter((c) => c.kind !== 'org');
+    app.steps.orgConnect?.showSaved(all);
     list.replaceChildren(...saved.map((c) => h('li', { 'data-site': c.site, 'data-email': c.email },
       h('span', { class: 'who' }, h('strong', { text: c.site.replace(/^https?:\/\//, '') }), ` ${c.email}`,
         c.hasToken ? null : h('span', { class: 'hint', text: ' (no token saved)' })),
       h('span', { class: 'row-actions' },
         h('button', { type: 'button', class: 'use', text: 'Use', 'aria-label': `Use ${c.email} on ${c.site}` }),
         h('button', { type: 'button', class: 'forget', text: 'Forget', 'aria-label': `Forget ${c.email} on ${c.site}` })))));
-    $('#saved-empty').hidden = saved.length > 0;
+    $('#saved-empty').hidden = all.length > 0;
   }
 
   function refresh() {
@@ -170,6 +173,8 @@ export function initConnect(app) {
   return {
     refresh,
     showError,
+    dropConnection,
+    loadSaved,
     /** Fills the form at start-up: practice mode brings its own site and email. */
     async load() {
       const p = app.info?.practice;
@@ -188,6 +193,7 @@ export function initConnect(app) {
     },
     /** Asks the admin to connect to `siteUrl` as `mail` first, then calls `then`. */
     needConnection(siteUrl, mail, message, then) {
+      app.steps.orgConnect?.setMode('site');
       site.value = siteUrl ?? site.value;
       const match = saved.find((c) => c.site === siteUrl);
       email.value = mail || match?.email || email.value;

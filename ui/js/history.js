@@ -3,18 +3,23 @@
 import * as api from './api.js';
 import { $, busy, h, setError } from './dom.js';
 import { findResumable, fullySuperseded, historyWords, resumeOfferWords } from './model/run.js';
+import { initOrgHistory } from './org-history.js';
 
 export function initHistory(app) {
   const dialog = $('#resume-offer');
   const offerError = $('#resume-offer-error');
   let offered = null; // the RunSummary in the dialog
+  const org = initOrgHistory(app);
 
   function render() {
     // A run whose every undecided user a later run removed has nothing to resume: its line
     // says so (data-superseded counts those users) and it has no Resume button.
-    $('#run-history').replaceChildren(...app.history.map((s) => h('li', { 'data-run-id': s.runId, 'data-superseded': s.superseded > 0 ? String(s.superseded) : null },
+    $('#run-history').replaceChildren(...app.history.map((s) => h('li', {
+      'data-run-id': s.runId, 'data-superseded': s.superseded > 0 ? String(s.superseded) : null, 'data-action': s.action ?? null,
+    },
       h('span', { class: 'who', text: historyWords(s) }),
       h('span', { class: 'row-actions' },
+        org.buttons(s),
         s.resumable && !s.active && !s.runningElsewhere && !fullySuperseded(s) ? h('button', { type: 'button', class: 'continue', text: 'Resume' }) : null,
         h('button', { type: 'button', class: 'export', text: 'Export results' })))));
     $('#history-box').hidden = app.history.length === 0;
@@ -47,10 +52,13 @@ export function initHistory(app) {
   // on the practice site running now: its address changed since, its users did not.
   async function resume(summary, onError) {
     try {
-      await app.steps.run.continueRun(summary.runId);
+      await app.steps.run.continueRun(summary.runId, summary);
       if (dialog.open) dialog.close();
     } catch (err) {
-      if (err.kind === 'not_connected') {
+      if (err.kind === 'not_connected' && org.isOrg(summary)) {
+        if (dialog.open) dialog.close();
+        org.needConnection(summary, () => show(summary));
+      } else if (err.kind === 'not_connected') {
         if (dialog.open) dialog.close();
         const practice = summary.practice ? app.info?.practice : null;
         const target = practice ? practice.site : summary.site;
@@ -65,6 +73,7 @@ export function initHistory(app) {
   $('#resume-offer-accept').addEventListener('click', (e) =>
     busy(e.currentTarget, () => resume(offered, (err) => setError(offerError, err))));
   $('#resume-offer-dismiss').addEventListener('click', () => dialog.close());
+  $('#history-box').addEventListener('toggle', (e) => e.currentTarget.open && load());
 
   $('#run-history').addEventListener('click', async (e) => {
     const li = e.target.closest('li[data-run-id]');
@@ -73,7 +82,9 @@ export function initHistory(app) {
     const summary = app.history.find((s) => s.runId === li.dataset.runId);
     if (!summary) return;
     setError($('#run-error'), null);
-    if (button.classList.contains('continue')) {
+    if (button.classList.contains('restore-run')) {
+      org.restore(summary);
+    } else if (button.classList.contains('continue')) {
       await busy(button, () => resume(summary, (err) => setError($('#run-error'), err)));
     } else if (button.classList.contains('export')) {
       await busy(button, async () => {

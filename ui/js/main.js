@@ -9,6 +9,7 @@ import { initChoose } from './choose.js';
 import { initReview } from './review.js';
 import { initRun } from './run.js';
 import { initHistory } from './history.js';
+import { initOrgConnect } from './org-connect.js';
 
 const app = {
   info: null, // AppInfo
@@ -24,12 +25,19 @@ const app = {
   history: [], // [RunSummary]
   step: 'connect',
   steps: {},
+  // Organization mode (DESIGN.md §6): the Connect step's choice. Each mode keeps its own list;
+  // `connection` is the mode's (an org connection has `kind: "org"`).
+  mode: 'site', // "site" | "org"
+  lists: { site: null, org: null },
+  orgAction: 'suspend', // the Review step's action in organization mode
+  orgFromRun: null, // { runId, orgName }: Review restores the people an earlier run suspended
 
   facts() {
+    const fromRun = this.mode === 'org' && !!this.orgFromRun;
     return {
       connected: !!this.connection,
-      imported: !!this.list,
-      selected: this.list?.count ?? 0,
+      imported: !!this.list || fromRun,
+      selected: fromRun ? 1 : this.list?.count ?? 0,
       // The history alone opens the Run step only once connected: nothing goes past Connect
       // without a good check.
       hasRun: !!this.run || (!!this.connection && this.history.length > 0),
@@ -40,7 +48,10 @@ const app = {
 
   /** The state a plan is prepared for: connections and imports so far, and the selection. */
   planKey() {
-    return this.list ? `${this.planEpoch}:${this.list.version}` : '';
+    if (this.mode === 'org' && this.orgFromRun) return `${this.planEpoch}:run:${this.orgFromRun.runId}:${this.orgAction}`;
+    const key = this.list ? `${this.planEpoch}:${this.list.version}` : '';
+    // In organization mode another action is another plan.
+    return key && this.mode === 'org' ? `${key}:${this.orgAction}` : key;
   },
 
   /** A connect attempt or an import: Rust voids its plans, so the page voids its own. */
@@ -79,6 +90,7 @@ const app = {
 
 async function start() {
   app.steps.connect = initConnect(app);
+  app.steps.orgConnect = initOrgConnect(app);
   app.steps.choose = initChoose(app);
   app.steps.review = initReview(app);
   app.steps.run = initRun(app);
@@ -99,6 +111,7 @@ async function start() {
   initAbout(app.info);
   document.body.classList.toggle('practice', !!app.info?.practice);
   await app.steps.connect.load();
+  app.steps.orgConnect.load();
   app.steps.choose.load();
   app.go('connect');
   await history.load({ offer: true });

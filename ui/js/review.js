@@ -16,12 +16,12 @@ import { NO_SELECTION_WORDS, armed, needsNewPlan, planDurationSecs, preflightWor
 import { OUTCOME_LABELS, VERDICT_WORDS, bufferedRun, rehearsalVerdict } from './model/run.js';
 import { initPaceFields } from './pace-fields.js';
 import { initRehearsePicker } from './rehearse-picker.js';
+import { initOrgReview } from './org-review.js';
 
 const PREFLIGHT_LISTED = 50; // rows listed by name under the dry-run counts
 const AUTO_PICKS = 5; // defaults Rust may refuse (not a person) before the page stops picking
 const SEARCH_SETTLE_MS = 300; // a search picks a person: Rust is asked once the typing pauses
 const PRESENCE_WORDS = { already_gone: 'already gone', app_account: 'app account', customer_account: 'customer account', protected: 'protected' };
-const DRY_KEYS = ['exists', 'alreadyGone', 'appAccounts', 'customerAccounts', 'protected'];
 const retryable = (err) => err?.kind === 'busy' || err?.kind === 'stale_plan';
 
 export function initReview(app) {
@@ -38,6 +38,7 @@ export function initReview(app) {
   const errorEl = $('#review-error');
   const pace = initPaceFields({ onChange: () => { drawWords(); gate(); } });
   const picker = initRehearsePicker({ onPick: repicked });
+  const org = initOrgReview(app); // organization mode's plan, action and words (org-review.js)
   // Where an error goes: next to the control its `field` names, else the step's own slot.
   const slots = { confirm: errorEl, rehearse: rehearseError, pace: $('#pace-error') };
 
@@ -54,7 +55,7 @@ export function initReview(app) {
   let autoPicks = 0; // defaults Rust refused since the state last changed
   let settleTimer = 0;
 
-  const count = () => app.list?.count ?? 0;
+  const count = () => (org.on() ? org.count() : app.list?.count ?? 0);
   const running = () => !!app.run && app.run.state !== 'finished';
   const isBusy = (button) => button.getAttribute('aria-busy') === 'true';
   const rehearsalKey = () => `${app.planKey()}|${picker.value()}`;
@@ -62,7 +63,7 @@ export function initReview(app) {
   const currentRehearsal = () =>
     (app.rehearsalPlan && app.rehearsalPlan.key === rehearsalKey() ? app.rehearsalPlan : null);
   // Plans are asked for only when one could be used: a run or rehearsal going on waits.
-  const canPrepare = () => !!app.list && !!app.connection && count() > 0 && !running() && !rehearsing;
+  const canPrepare = () => !!app.connection && count() > 0 && !running() && !rehearsing;
 
   /** Voids the page's plans once the state they were prepared for is gone (any step). */
   function sync() {
@@ -99,7 +100,7 @@ export function initReview(app) {
   function clearDryRun() {
     dryResult.hidden = true;
     dryResult.replaceChildren();
-    for (const k of DRY_KEYS) delete dryResult.dataset[k];
+    for (const k of Object.keys(dryResult.dataset)) delete dryResult.dataset[k];
   }
 
   /** Asks Rust for the plan of the current selection, then for the rehearsal's. */
@@ -117,7 +118,7 @@ export function initReview(app) {
     drawWords();
     gate();
     try {
-      const plan = await api.preparePlan(list.selectedIds(), list.unlockedIds());
+      const plan = await (org.on() ? org.prepare() : api.preparePlan(list.selectedIds(), list.unlockedIds()));
       if (t !== planTicket) return;
       app.plan = { ...plan, key };
       failedKey = null;
@@ -154,7 +155,7 @@ export function initReview(app) {
     rehearseHint.textContent = '…';
     preparingRehearsal = false;
     setError(rehearseError, null);
-    if (i === undefined || !canPrepare()) {
+    if (i === undefined || !canPrepare() || org.on()) {
       gate();
       return;
     }
@@ -193,7 +194,7 @@ export function initReview(app) {
   // Draws the step; asks for whichever plan is missing and may be asked for now.
   function drawPlan() {
     sync();
-    if (app.list && app.connection && canPrepare()) {
+    if (app.connection && canPrepare()) {
       if (!currentPlan()) {
         if (!preparing && failedKey !== seenKey) prepare();
       } else if (!currentRehearsal() && !preparingRehearsal && failedRehearsalKey !== rehearsalKey()) {
@@ -207,7 +208,7 @@ export function initReview(app) {
   function drawWords() {
     const plan = currentPlan();
     const words = plan ? plan.words
-      : !app.list || count() === 0 ? NO_SELECTION_WORDS
+      : count() === 0 ? NO_SELECTION_WORDS
       : running() ? 'A run is going on. The plan is prepared again once it ends.'
       : rehearsing ? 'The plan is prepared again once the rehearsal ends.'
       : failedKey === seenKey && !preparing ? 'The plan could not be prepared.'
@@ -221,7 +222,8 @@ export function initReview(app) {
     const p = pace.pace();
     const secs = n && p ? planDurationSecs(n, p.maxRate) : null;
     $('#plan-time').textContent = secs ? `At up to ${p.maxRate} per second this takes at least ${formatDuration(secs)}.` : '';
-    startBtn.textContent = n != null ? `Remove ${plural(n, 'user')}` : 'Start removing';
+    startBtn.textContent = org.startLabel(plan, n) ?? (n != null ? `Remove ${plural(n, 'user')}` : 'Start removing');
+    org.draw(plan);
   }
 
   // The person in the picker changed (the admin's pick, a search, a new default): the
@@ -277,9 +279,10 @@ export function initReview(app) {
     }
     const t = planTicket;
     try {
-      const p = await api.preflight(plan.planId);
+      const p = await (org.on() ? api.orgPreflight(plan.planId) : api.preflight(plan.planId));
       if (t !== planTicket || currentPlan() !== plan) return; // the plan was voided meanwhile
-      showPreflight(p);
+      if (org.on()) org.showPreflight(p, dryResult, plan);
+      else showPreflight(p);
     } catch (err) {
       if (t !== planTicket) return;
       clearDryRun();
@@ -406,7 +409,8 @@ export function initReview(app) {
     }
     try {
       // What the admin typed, trimmed: Rust checks it against the plan's phrase.
-      await app.steps.run.start({ planId: plan.planId, phrase: confirmText.value.trim(), pace: chosenPace });
+      await app.steps.run.start({ planId: plan.planId, phrase: confirmText.value.trim(), pace: chosenPace, meta: org.runMeta(plan) });
+      org.started();
       // Used: the next run (e.g. the failed rows again) gets a plan of its own.
       voidPlan();
     } catch (err) {

@@ -4,14 +4,14 @@
 import * as api from './api.js';
 import { $, busy, h, setError, setText } from './dom.js';
 import { VirtualTable } from './vtable.js';
-import { formatCount, formatCountdown, formatEta, formatRate, percent, plural } from './model/format.js';
+import { formatCount, formatCountdown, formatEta, formatRate, percent } from './model/format.js';
 import { OUTCOMES } from './model/roster.js';
 import {
-  OUTCOME_LABELS, bufferedRun, controls, endedWords, retryLabel, leftCount, summaryWords, throttled, verifiedWords,
+  OUTCOME_LABELS, bufferedRun, controls, endedWords, retryLabel, leftCount, summaryWords, throttled,
 } from './model/run.js';
+import { goingLine, tagRun, verifiedLine } from './org-run.js';
 
 const ROW_HEIGHT = 32;
-const STILL_PRESENT_WORDS = 'Still on the site when checked again after the run.';
 
 export function initRun(app) {
   const errorEl = $('#run-error');
@@ -40,9 +40,9 @@ export function initRun(app) {
       const [name, email, out, http, message] = el.cells;
       setText(name, row.name || row.accountId);
       setText(email, row.email);
-      setText(out, outcome ? OUTCOME_LABELS[outcome] : '…');
+      setText(out, outcome ? (run.labels ?? OUTCOME_LABELS)[outcome] : '…');
       setText(http, run.httpStatus[v]);
-      const words = still ? `${STILL_PRESENT_WORDS} ${run.message[v] ?? ''}`.trim() : run.message[v];
+      const words = still ? `${run.stillWords} ${run.message[v] ?? ''}`.trim() : run.message[v];
       setText(message, words);
       message.title = words;
     },
@@ -54,7 +54,7 @@ export function initRun(app) {
   function onApplied(run, ev, change) {
     if (run !== app.run || !change) return;
     if (change.what === 'row') {
-      app.steps.choose.markOutcome(ev.accountId, ev.outcome, ev.message);
+      app.steps.choose.markOutcome(ev.accountId, ev.outcome, ev.message, run.labels?.[ev.outcome]);
       // Gone from the site: untick it, so going back and running again cannot ask twice.
       if (ev.outcome === 'removed' || ev.outcome === 'already_gone') app.list?.deselectId(ev.accountId);
       if (follow && change.index >= 0 && app.step === 'run') table.reveal(change.index);
@@ -65,6 +65,7 @@ export function initRun(app) {
       drawState();
       if (run.state === 'finished') finished(run);
     }
+    if (change.what === 'released') app.steps.history.load();
     if (change.what === 'verified') {
       drawVerified(run);
       table.schedule();
@@ -80,18 +81,19 @@ export function initRun(app) {
   }
 
   // Both start_run and continue_run: the channel may speak before the command resolves.
-  async function begin(call) {
+  // `meta`: the action and directory of an organization run (org-run.js), for its words.
+  async function begin(call, meta = null) {
     setError(errorEl, null);
     const buffer = bufferedRun(onApplied);
     const started = await call(buffer.onEvent);
     // Events queued before `started` are folded into the model by attach; the page draws them
     // all at once below rather than one by one.
-    const run = buffer.attach(started);
+    const run = tagRun(buffer.attach(started), started, meta);
     app.run = run;
     for (let i = 0; i < run.rows.length; i++) {
       const outcome = OUTCOMES[run.outcome[i]];
       if (!outcome) continue;
-      app.steps.choose.markOutcome(run.rows[i].accountId, outcome, run.message[i]);
+      app.steps.choose.markOutcome(run.rows[i].accountId, outcome, run.message[i], run.labels[outcome]);
       if (outcome === 'removed' || outcome === 'already_gone') app.list?.deselectId(run.rows[i].accountId);
     }
     $('#run-summary').hidden = true;
@@ -134,7 +136,7 @@ export function initRun(app) {
     const state = run?.state ?? 'finished';
     status.dataset.state = state;
     status.textContent = !run ? 'No run yet.'
-      : state === 'running' ? `Removing ${plural(run.total, 'user')} from ${host(run.site)}…`
+      : state === 'running' ? goingLine(run, host(run.site))
       : state === 'paused' ? 'Paused. Requests already sent finish; no new ones start until you resume.'
       : endedWords(run);
     const can = controls(run);
@@ -193,7 +195,7 @@ export function initRun(app) {
     Object.assign(el.dataset, { gone: v.gone, stillPresent: v.stillPresent.length, notChecked: v.notChecked });
     el.classList.toggle('warning', v.stillPresent.length > 0);
     // Rust's sentence already holds the counts (and what to do about survivors): say them once.
-    el.replaceChildren(v.message || verifiedWords(v));
+    el.replaceChildren(verifiedLine(run, v));
     // Arrives after "finished": the summary it belongs to is up by then.
     if (run.state === 'finished') $('#run-summary').hidden = false;
   }
@@ -225,7 +227,7 @@ export function initRun(app) {
   $('#retry-failed').addEventListener('click', (e) => busy(e.currentTarget, async () => {
     setError(errorEl, null);
     try {
-      await begin((onEvent) => api.retryRun(app.run.runId, onEvent));
+      await begin((onEvent) => api.retryRun(app.run.runId, onEvent), { action: app.run.action, directoryName: app.run.where });
     } catch (err) {
       setError(errorEl, err);
     }
@@ -233,8 +235,9 @@ export function initRun(app) {
 
   return {
     /** Starts Rust's plan `planId` with the phrase the admin typed (Rust checks it). */
-    start: ({ planId, phrase, pace }) => begin((onEvent) => api.startRun({ planId, phrase, pace, onEvent })),
-    continueRun: (runId) => begin((onEvent) => api.continueRun(runId, onEvent)),
+    start: ({ planId, phrase, pace, meta }) => begin((onEvent) => api.startRun({ planId, phrase, pace, onEvent }), meta),
+    /** Resumes a run cut short; `meta` (a history entry) names its action. */
+    continueRun: (runId, meta = null) => begin((onEvent) => api.continueRun(runId, onEvent), meta),
     refresh() {},
     enter() {
       if (app.run) table.setCount(app.run.rows.length, { keepScroll: true });

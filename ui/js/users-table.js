@@ -6,6 +6,7 @@ import { VirtualTable } from './vtable.js';
 import { OUTCOMES } from './model/roster.js';
 import { OUTCOME_LABELS } from './model/run.js';
 import { formatDay } from './model/format.js';
+import { createOrgCells, fillOrgCells } from './org-cells.js';
 
 const ROW_HEIGHT = 32; // px; matches .vt-row height in style.css
 const CONFIRM_MS = 6000; // how long "Really unlock?" waits for the second click
@@ -13,7 +14,7 @@ const UNREADABLE_TITLE = 'The export’s last-seen date for this person could no
 
 /** Why a row's box cannot be ticked, in words. */
 function lockedWhy(lock, reason) {
-  if (lock === 'self') return `${reason}.`;
+  if (lock === 'self' || lock === 'never') return `${reason}.`;
   return `Protected: ${reason}. Unlock the row to tick it.`;
 }
 
@@ -39,9 +40,10 @@ export function initUsersTable(root, { getList, onChange }) {
       role: h('span', { class: 'role' }),
       // Out of the Tab order except on the highlighted row (see renderRow).
       unlock: h('button', { type: 'button', class: 'unlock', text: 'Unlock', tabIndex: -1 }),
-      seen: h('div', { role: 'gridcell', class: 'c-seen' }),
-      products: h('div', { role: 'gridcell', class: 'c-products' }),
-      groups: h('div', { role: 'gridcell', class: 'c-groups' }),
+      seen: h('div', { role: 'gridcell', class: 'c-seen site-only' }),
+      products: h('div', { role: 'gridcell', class: 'c-products site-only' }),
+      groups: h('div', { role: 'gridcell', class: 'c-groups site-only' }),
+      org: createOrgCells(), // organization mode's columns (org-cells.js)
       outcome: h('div', { role: 'gridcell', class: 'c-outcome' }),
     };
     const el = h('div', {},
@@ -49,7 +51,7 @@ export function initUsersTable(root, { getList, onChange }) {
       h('div', { role: 'gridcell', class: 'c-name' }, cells.name, cells.you, cells.why),
       cells.email, cells.status,
       h('div', { role: 'gridcell', class: 'c-role' }, cells.role, cells.unlock),
-      cells.seen, cells.products, cells.groups, cells.outcome);
+      cells.seen, cells.products, cells.groups, ...Object.values(cells.org), cells.outcome);
     el.cells = cells;
     return el;
   };
@@ -89,6 +91,7 @@ export function initUsersTable(root, { getList, onChange }) {
     setTitle(c.email, r.email[i] ?? '');
     setText(c.status, r.status[i]);
     setText(c.role, r.orgRole[i]);
+    setTitle(c.role, r.orgRole[i] ?? '');
     // Only admin rows get the button: your own row has no way to be unlocked. Only the
     // highlighted row's button is in the Tab order, so Tab from the table reaches that row's
     // and not the first admin's on screen.
@@ -104,6 +107,8 @@ export function initUsersTable(root, { getList, onChange }) {
       c.unlock.setAttribute('aria-label', unlocked
         ? `Lock ${who} again` : confirming ? `Really unlock ${who}? Protected: ${reason}` : `Unlock ${who}, protected: ${reason}`);
     }
+    if (r.kind === 'org') fillOrgCells(el, c.org, r, i);
+    else delete el.dataset.skip;
     const seen = r.lastSeen[i];
     setText(c.seen, formatDay(seen));
     const seenTitle = seen === 'unreadable' ? UNREADABLE_TITLE : '';
@@ -116,7 +121,8 @@ export function initUsersTable(root, { getList, onChange }) {
     setText(c.groups, groups);
     c.groups.title = groups;
     const outcome = OUTCOMES[r.outcome[i]];
-    setText(c.outcome, outcome ? OUTCOME_LABELS[outcome] : '');
+    // An organization run labels its outcomes in its action's words ("Suspended").
+    setText(c.outcome, outcome ? r.outcomeLabel?.[i] || OUTCOME_LABELS[outcome] : '');
     c.outcome.title = r.message[i] ?? '';
     if (outcome) el.dataset.outcome = outcome;
     else delete el.dataset.outcome;

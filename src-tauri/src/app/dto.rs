@@ -87,6 +87,9 @@ pub enum RunEvent {
     },
     /// The run could not go on (journal unwritable); it can be resumed.
     Error { message: String },
+    /// The window let go of the run (after its last event): the history may list it as
+    /// finished now, with what a finished run offers.
+    Released,
     /// The rows reported gone, looked up again after the run.
     Verified {
         gone: u64,
@@ -450,12 +453,31 @@ pub struct RunSummaryDto {
     superseded: usize,
     /// When each of those later runs was planned, newest first.
     superseded_by: Vec<String>,
+    /// What the run did to each account (`site_remove` for runs made before organization mode).
+    action: crate::sweep::Action,
+    /// The action's short title ("Suspend access").
+    action_title: &'static str,
+    /// The organization (organization mode only).
+    org_name: Option<String>,
+    /// The action that undoes this finished run ("restore" after a suspend run that suspended
+    /// someone): the history's "Restore these users".
+    undo: Option<&'static str>,
 }
 
 impl RunSummaryDto {
     /// The page's view of a run; `active` when this window is running it now.
     pub fn new(info: RunSummaryInfo, active: bool) -> Self {
+        // Offered once a session of the run ended (not while it goes on, nor after a crash,
+        // when the journal may not hold every write yet).
+        let undo = info
+            .undo()
+            .filter(|_| !active && info.last_status.is_some())
+            .map(|a| a.as_str());
         RunSummaryDto {
+            undo,
+            action: info.action,
+            action_title: info.action.title(),
+            org_name: info.org_name.clone(),
             // A run whose every undecided row a later run removed has nothing left to resume.
             cut_short: info.resumable
                 && info.last_status.is_none()

@@ -1,4 +1,5 @@
-//! The plan as the Review step shows it: Rust's words, phrase and protected rows.
+//! The plan as the Review step shows it: Rust's words, phrase and protected rows, and the
+//! action it carries out (site removal, or an organization action in its directory).
 
 use crate::session::Prepared;
 use serde::Serialize;
@@ -15,6 +16,16 @@ pub struct PlanDto {
     protected: Vec<ProtectedDto>,
     words: String,
     protection_words: String,
+    /// What the run does to each account (`site_remove`, `suspend`, `restore`, `remove`).
+    action: &'static str,
+    /// The action's short title ("Suspend access").
+    action_title: &'static str,
+    /// What the action does, what is kept and how to undo it.
+    explanation: &'static str,
+    /// The organization (organization mode only).
+    org_name: Option<String>,
+    /// The directory the run acts in (organization mode only).
+    directory_name: Option<String>,
 }
 
 /// A selected row the run will skip.
@@ -43,6 +54,11 @@ impl From<&Prepared> for PlanDto {
                 .collect(),
             words: p.words.clone(),
             protection_words: p.protection_words.clone(),
+            action: p.plan.action.as_str(),
+            action_title: p.plan.action.title(),
+            explanation: p.plan.action.explanation(),
+            org_name: p.plan.org.as_ref().map(|t| t.org_name.clone()),
+            directory_name: p.plan.org.as_ref().map(|t| t.directory_name.clone()),
         }
     }
 }

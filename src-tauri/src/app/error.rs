@@ -78,6 +78,26 @@ impl From<AtlassianError> for AppError {
     }
 }
 
+impl From<crate::atlassian::org::OrgError> for AppError {
+    fn from(e: crate::atlassian::org::OrgError) -> Self {
+        use crate::atlassian::org::OrgError as O;
+        let (kind, field) = match &e {
+            O::BadApi(_) | O::BadReply { .. } => ("bad_api", Some("api")),
+            O::BadOrgId(_) | O::OrgNotFound => ("bad_org", Some("org")),
+            O::Unauthorized => ("credentials", Some("org-key")),
+            O::ScopedKey => ("scoped_key", Some("org-key")),
+            O::Forbidden => ("forbidden", Some("org-key")),
+            O::Network(_) | O::Setup(_) => ("network", Some("api")),
+            O::RateLimited { .. } | O::Status { .. } => ("network", None),
+        };
+        AppError {
+            kind,
+            message: e.to_string(),
+            field,
+        }
+    }
+}
+
 impl From<VaultError> for AppError {
     fn from(e: VaultError) -> Self {
         AppError::new("keychain", e.to_string()).at("token")
@@ -115,6 +135,7 @@ impl From<crate::session::SessionError> for AppError {
         let (kind, field) = match &e {
             S::Site(site) => return site.clone().into(),
             S::Atlassian(a) => return a.clone().into(),
+            S::Org(o) => return o.clone().into(),
             S::BadEmail => ("bad_email", Some("email")),
             S::NoToken { .. } => ("no_token", Some("token")),
             S::Keychain(_) => ("keychain", Some("token")),
@@ -125,6 +146,17 @@ impl From<crate::session::SessionError> for AppError {
             S::StalePlan => ("stale_plan", Some("confirm")),
             S::WrongPhrase { .. } => ("phrase", Some("confirm")),
             S::AdminsUnknown(_) => ("admins_unknown", None),
+            S::NoOrgKey { .. } => ("no_token", Some("org-key")),
+            S::ScopedOrgKey => ("scoped_key", Some("org-key")),
+            S::ChooseDirectory { .. } | S::NoSuchDirectory { .. } => {
+                ("directory", Some("directory"))
+            }
+            S::NoDirectories { .. } => ("no_directory", Some("org")),
+            S::DirectoryUnread(_) => ("directory_unread", None),
+            S::LoadCancelled => ("cancelled", None),
+            S::TooManyPages(_) => ("too_many_pages", None),
+            S::NotASuspendRun(_) => ("no_run", None),
+            S::UsersFile { .. } => ("users_file", None),
         };
         AppError {
             kind,

@@ -6,6 +6,8 @@ mod dialogs;
 pub mod dto;
 pub mod dto_plan;
 pub mod error;
+pub mod org_commands;
+pub mod org_dto;
 mod practice_mode;
 pub mod state;
 
@@ -45,6 +47,16 @@ pub fn build_app<R: tauri::Runtime>(
             commands::continue_run,
             commands::retry_run,
             commands::export_results,
+            org_commands::org_connect,
+            org_commands::org_choose_directory,
+            org_commands::org_key_saved,
+            org_commands::forget_org,
+            org_commands::org_load_users,
+            org_commands::org_cancel_load,
+            org_commands::org_import_export,
+            org_commands::org_choose_export,
+            org_commands::org_prepare,
+            org_commands::org_preflight,
         ])
 }
 

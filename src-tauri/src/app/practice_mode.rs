@@ -1,8 +1,10 @@
 //! `offboard --practice`: start the practice site and write its sample export, so the whole
-//! flow can be learnt without touching a real site.
+//! flow can be learnt without touching a real site; the site also plays the practice
+//! organization (the organization admin API).
 
 use super::state::PracticeMode;
 use crate::practice::{write_sample_export, PracticeConfig, PracticeError, PracticeSite};
+use crate::session::org::PracticeOrg;
 use crate::vault::ApiToken;
 use std::path::Path;
 
@@ -16,6 +18,16 @@ const PRACTICE_RATE: f64 = 10.0;
 /// next launch and a practice run cut short can be resumed against it. Deleting the file
 /// (with Offboard closed) brings every practice user back.
 const PRACTICE_REMOVALS_FILE: &str = "practice-site-removed.txt";
+
+/// The practice organization `site` plays, from the site's own configuration: its API is the
+/// site's address. The key stays in Rust: the page is told the org id only.
+pub fn practice_org(site: &PracticeSite) -> PracticeOrg {
+    PracticeOrg {
+        api: site.url(),
+        org_id: site.org_id(),
+        key: ApiToken::new(site.org_api_key()),
+    }
+}
 
 /// Starts the site on 127.0.0.1 and writes the sample export under `data_dir/practice`.
 pub async fn start(data_dir: &Path) -> Result<PracticeMode, PracticeError> {

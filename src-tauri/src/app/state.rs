@@ -1,7 +1,8 @@
-//! `AppState`: what one window holds between commands (the checked connection, the imported
-//! export, the prepared plans, the run in progress) and the orchestration the commands call.
-//! Connecting and planning are the session core's (`crate::session`), shared with the CLI. No
-//! Tauri types here, so tests drive it directly as well as through the mock runtime.
+//! `AppState`: what one window holds between commands (the checked connection — a site's or an
+//! organization's, one at a time — the imported export or loaded users, the prepared plans, the
+//! run in progress) and the orchestration the commands call. Connecting and planning are the
+//! session core's (`crate::session`), shared with the CLI. No Tauri types here, so tests drive
+//! it directly as well as through the mock runtime.
 
 use super::dto::{ImportDto, PreflightDto, RunEvent};
 use super::dto_plan::{PaceLimitsDto, PlanDto};
@@ -10,6 +11,7 @@ use crate::atlassian::{ClientConfig, Site};
 use crate::connections::ConnectionList;
 use crate::practice::PracticeSite;
 use crate::roster::{import_file, Roster};
+use crate::session::org::OrgConnector;
 use crate::session::{
     self, require_site_admins, Connection, Connector, PracticeLogin, Prepared, Selection,
     SiteAdmins, TokenChoice,
@@ -47,6 +49,8 @@ pub struct AppInfo {
     logs_dir: String,
     /// The bounds and defaults of the pace fields.
     pace: PaceLimitsDto,
+    /// The organization API's address when the admin gives none.
+    org_api_default: &'static str,
 }
 
 /// Practice mode's pre-filled connection.
@@ -56,6 +60,10 @@ pub struct PracticeInfo {
     site: String,
     email: String,
     sample_export: String,
+    /// The practice organization's id (its key stays in Rust).
+    org_id: String,
+    /// The practice organization's API address (the practice site).
+    org_api: String,
 }
 
 /// A checked connection, as the page shows it.
@@ -77,13 +85,21 @@ pub struct ConnectionDto {
     admin_warning: Option<String>,
 }
 
-/// A saved connection, with whether the keychain still holds its token.
+/// A saved connection, with whether the keychain still holds its token (or org API key).
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SavedConnectionDto {
+    /// `site` or `org`.
+    kind: crate::connections::ConnectionKind,
+    /// The site (an organization: the org API's address).
     site: String,
+    /// The admin email (empty for an organization).
     email: String,
     has_token: bool,
+    /// The org id (organizations only).
+    org_id: Option<String>,
+    /// The organization's name when last connected (organizations only).
+    org_name: Option<String>,
 }
 
 struct Imported {
@@ -94,6 +110,8 @@ struct Imported {
 #[derive(Default)]
 struct Session {
     connection: Option<Connection>,
+    /// Organization mode: the connection, the users loaded or matched, a load in progress.
+    org: org::OrgSession,
     roster: Option<Arc<Imported>>,
     /// The plan the Review step shows and the typed phrase must match; `None` once voided.
     run_plan: Option<Arc<Prepared>>,
@@ -112,11 +130,20 @@ impl Session {
         self.rehearsal_plan = None;
         self.generation += 1;
     }
+
+    /// A new connection of either kind: one connection at a time, so the previous one, the
+    /// organization's users (and any load of them) and every plan go.
+    fn disconnect(&mut self) {
+        self.connection = None;
+        self.org.clear();
+        self.void_plans();
+    }
 }
 
 /// Everything the window's commands share.
 pub struct AppState {
     connector: Connector,
+    org_connector: OrgConnector,
     runs_dir: PathBuf,
     connections: ConnectionList,
     practice: Option<PracticeMode>,
@@ -142,10 +169,18 @@ impl AppState {
                 },
                 ClientConfig::default(),
             ),
-            None => Connector::new(store, ClientConfig::default()),
+            None => Connector::new(store.clone(), ClientConfig::default()),
+        };
+        let org_connector = match &practice {
+            Some(p) => OrgConnector::practice(
+                super::practice_mode::practice_org(&p.site),
+                ClientConfig::default(),
+            ),
+            None => OrgConnector::new(store, ClientConfig::default()),
         };
         AppState {
             connector,
+            org_connector,
             runs_dir: data_dir.join("runs"),
             connections: ConnectionList::new(data_dir),
             practice,
@@ -167,10 +202,13 @@ impl AppState {
                 site: p.site.url(),
                 email: p.email.clone(),
                 sample_export: p.sample_export.display().to_string(),
+                org_id: p.site.org_id(),
+                org_api: p.site.url(),
             }),
             runs_dir: self.runs_dir.display().to_string(),
             logs_dir: crate::paths::logs_dir().display().to_string(),
             pace: PaceLimitsDto::current(),
+            org_api_default: crate::atlassian::org::PRODUCTION_API,
         }
     }
 
@@ -183,11 +221,7 @@ impl AppState {
         token: Option<String>,
         remember: bool,
     ) -> Result<ConnectionDto, AppError> {
-        {
-            let mut s = self.session();
-            s.connection = None;
-            s.void_plans();
-        }
+        self.session().disconnect();
         let site = self.connector.site(site)?;
         let email = Connector::email(email).map_err(|e| AppError::from(e).at("email"))?;
         let typed = token.map(ApiToken::new).filter(|t| !t.is_empty());
@@ -239,7 +273,7 @@ impl AppState {
             admin_warning: conn.admin_warning.clone(),
         };
         let mut s = self.session();
-        s.void_plans();
+        s.disconnect();
         s.connection = Some(conn);
         Ok(dto)
     }
@@ -269,11 +303,19 @@ impl AppState {
         }
         let mut out = Vec::new();
         for c in self.connections.load() {
-            let has_token = self.token_saved(&c.site, &c.email).await.unwrap_or(false);
+            let has_token = match (c.kind, &c.org_id) {
+                (crate::connections::ConnectionKind::Org, Some(org)) => {
+                    self.org_key_saved(org).await.unwrap_or(false)
+                }
+                _ => self.token_saved(&c.site, &c.email).await.unwrap_or(false),
+            };
             out.push(SavedConnectionDto {
+                kind: c.kind,
                 site: c.site,
                 email: c.email,
                 has_token,
+                org_id: c.org_id,
+                org_name: c.org_name,
             });
         }
         out
@@ -415,4 +457,7 @@ impl AppState {
     }
 }
 
+mod org;
+mod org_plan;
+mod org_users;
 mod runs;

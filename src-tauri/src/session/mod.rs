@@ -5,6 +5,7 @@
 
 mod admins;
 mod connect;
+pub mod org;
 mod plan;
 mod rehearsal;
 mod results;
@@ -82,6 +83,60 @@ pub enum SessionError {
     WrongPhrase {
         /// The phrase to type.
         expected: String,
+    },
+    /// The organization API refused or failed.
+    #[error(transparent)]
+    Org(#[from] crate::atlassian::org::OrgError),
+    /// No org API key from any source.
+    #[error("No organization API key for {org}. Enter one (admin.atlassian.com → Settings → API keys → Create API key, without scopes), save one in the keychain with `offboard org key set --org {org}`, or set OFFBOARD_ORG_API_KEY.")]
+    NoOrgKey {
+        /// The org id.
+        org: String,
+    },
+    /// The key was made with scopes.
+    #[error("This organization API key was created with scopes. It can read your users, but Atlassian refuses suspend and remove with it. Create an API key without scopes: admin.atlassian.com → Settings → API keys → Create API key, and do not choose any scopes.")]
+    ScopedOrgKey,
+    /// The organization has several directories and none is chosen.
+    #[error("{org} has several directories: choose the one to work in ({names}).")]
+    ChooseDirectory {
+        /// The organization's name.
+        org: String,
+        /// Its directories.
+        names: String,
+    },
+    /// The directory asked for is not one of the organization's.
+    #[error("{org} has no directory '{directory}'. Choose one of its directories (offboard org users --org … lists them).")]
+    NoSuchDirectory {
+        /// The organization's name.
+        org: String,
+        /// What was asked for.
+        directory: String,
+    },
+    /// The organization shows no directory to this key.
+    #[error("{org} shows no directory to this API key, so there are no users to work on. Check that the key belongs to an organization admin of {org}.")]
+    NoDirectories {
+        /// The organization's name.
+        org: String,
+    },
+    /// The directory could not be read before planning or running.
+    #[error("Could not read the organization's directory ({0}). Nothing was changed; try again in a moment.")]
+    DirectoryUnread(String),
+    /// The admin cancelled loading users.
+    #[error("Loading users was cancelled; nothing was kept.")]
+    LoadCancelled,
+    /// The directory's pages never ended.
+    #[error("The organization's user list went on past {0} pages, so Offboard stopped reading it. Filter the list (status, managed) and load again.")]
+    TooManyPages(usize),
+    /// A restore asked from a run that was not a suspend run.
+    #[error("Run {0} cannot be used here: restore takes the people of a suspend run, and suspend or remove the people of an organization run. Choose another run (offboard runs lists them).")]
+    NotASuspendRun(String),
+    /// The users file could not be written.
+    #[error("Could not write the users file {path}: {detail}")]
+    UsersFile {
+        /// The file.
+        path: String,
+        /// What went wrong.
+        detail: String,
     },
     /// The site's admins could not be read before a run.
     #[error("Could not read your site's site-admins group ({0}), so Offboard cannot be sure who your admins are. Nothing was removed; try again in a moment.")]

@@ -1,4 +1,5 @@
-//! The four steps in practice mode, saved as PNGs; run by `tests/screenshots`.
+//! The four steps in practice mode, and organization mode's users table, saved as PNGs; run
+//! by `tests/screenshots`.
 use offboard_e2e::flows::{self, *};
 use offboard_e2e::page::{TICK, UI};
 use offboard_e2e::{poll, run, Options};
@@ -14,7 +15,8 @@ async fn main() {
         app_args: vec!["--practice".into()],
         ..Options::default()
     };
-    run(options, move |app| async move {
+    let org_dir = dir.clone();
+    run(options.clone(), move |app| async move {
         // 1. Connect: practice mode pre-fills the practice site's connection.
         app.wait_step("connect").await;
         app.wait_visible("#practice-badge").await;
@@ -72,7 +74,18 @@ async fn main() {
         flows::wait_finished(&app, Duration::from_secs(120)).await;
         app.wait_visible("#run-summary").await;
         app.screenshot(&dir.join("4-run.png")).await;
-        println!("screenshots written to {}", dir.display());
+    })
+    .await;
+
+    // 5. Organization mode: the practice organization's users, filtered by last activity.
+    run(options, move |app| async move {
+        offboard_e2e::org::connect_org(&app).await;
+        app.click("#connect-next").await;
+        app.wait_step("choose").await;
+        offboard_e2e::org::load_users(&app).await;
+        app.fill("#org-filter-jira", "2025-08-01").await;
+        app.screenshot(&org_dir.join("5-org-users.png")).await;
+        println!("screenshots written to {}", org_dir.display());
     })
     .await;
 }

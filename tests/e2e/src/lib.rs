@@ -12,6 +12,7 @@
 pub mod fixtures;
 pub mod flows;
 pub mod http;
+pub mod org;
 pub mod page;
 pub mod procs;
 pub mod site;

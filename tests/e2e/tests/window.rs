@@ -847,3 +847,6 @@ async fn the_window_reopens_with_the_size_and_position_it_was_closed_with() {
 
 #[path = "window/history_and_practice.rs"]
 mod history_and_practice;
+
+#[path = "window/org.rs"]
+mod org;

@@ -135,10 +135,10 @@ export function narrows(prev, next) {
 
 /**
  * The visible rows for `f`. With `within` (the previous result) and `narrows(prev, f)`,
- * only those rows are tested.
+ * only those rows are tested. `make` builds the row predicate (organization mode has its own).
  */
-export function filterRows(roster, f, within = null) {
-  const test = compile(roster, f);
+export function filterRows(roster, f, within = null, make = compile) {
+  const test = make(roster, f);
   const source = within;
   if (!test) {
     if (source) return source.slice();

@@ -6,6 +6,8 @@
 export const LOCK_NONE = 0;
 export const LOCK_SELF = 1;
 export const LOCK_ADMIN = 2;
+/** Organization mode: never tickable and never unlockable (an organization admin). */
+export const LOCK_NEVER = 3;
 
 /** The words a locked row carries (its title and screen-reader text). */
 export const SELF_REASON = 'This is you: Offboard never removes the account it is signed in with';

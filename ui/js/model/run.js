@@ -5,6 +5,7 @@
 
 import { OUTCOMES, outcomeCode } from './roster.js';
 import { formatCount, formatWhen, plural } from './format.js';
+import { isOrgAction, orgCountersWords, wordsOf } from './org-words.js';
 
 export const OUTCOME_LABELS = {
   removed: 'Removed',
@@ -155,6 +156,9 @@ export function applyEvent(run, ev, now = Date.now()) {
       }
       return { what: 'verified', rows };
     }
+    case 'released':
+      // The window let go of the run: the history lists it as finished from now on.
+      return { what: 'released' };
     default:
       return null;
   }
@@ -290,7 +294,7 @@ export function countersWords(c) {
  * line above it already says "Stopped." or "Finished.", so this does not say it again.
  */
 export function summaryWords(run) {
-  const counts = countersWords(run.counters);
+  const counts = isOrgAction(run.action) ? orgCountersWords(run.counters, run.action) : countersWords(run.counters);
   const lead = {
     completed: `${upperFirst(counts)}.`,
     stopped: `${upperFirst(counts)}.`,
@@ -308,7 +312,8 @@ const upperFirst = (s) => s.charAt(0).toUpperCase() + s.slice(1);
 
 /** The status line once a run has ended: how it ended and how far it got. */
 export function endedWords(run) {
-  const far = `${formatCount(run.done)} of ${plural(run.total, 'user')} decided`;
+  const who = isOrgAction(run.action) ? plural(run.total, 'person', 'people') : plural(run.total, 'user');
+  const far = `${formatCount(run.done)} of ${who} decided`;
   return {
     completed: `Finished: ${far}.`,
     stopped: `Stopped: ${far}.`,
@@ -317,8 +322,10 @@ export function endedWords(run) {
   }[run.finishStatus] ?? `Ended: ${far}.`;
 }
 
-// Where a run went: its host, or "the practice site" (whose port changes at every launch).
+// Where a run went: its host, or "the practice site" (whose port changes at every launch); an
+// organization run, its organization.
 function runPlace(s) {
+  if (isOrgAction(s.action)) return s.orgName || (s.practice ? 'the practice organization' : 'the organization');
   return s.practice ? 'the practice site' : String(s.site ?? '').replace(/^https?:\/\//, '').replace(/\/$/, '');
 }
 
@@ -344,10 +351,14 @@ export function historyWords(s) {
   const status = {
     completed: 'completed', stopped: 'stopped', credentials_rejected: 'stopped: credentials rejected',
   }[s.lastStatus] ?? (s.active ? 'running now' : s.runningElsewhere ? 'running in another window or terminal' : 'cut short');
+  // An organization run says its action ("Suspend access") where a site run says who ran it.
+  const org = isOrgAction(s.action);
   const kind = s.rehearsal ? 'Rehearsal' : 'Run';
-  const who = s.email ? `${kind} as ${s.email}` : kind;
-  const c = s.counters ? ` — ${countersWords({ ...zeroCounters(), ...s.counters })}` : '';
-  const line = `${formatWhen(s.createdAt)} · ${who} · ${runPlace(s)} · ${plural(rowCount(s), 'user')} · ${status}`;
+  const who = org ? s.actionTitle || wordsOf(s.action).title : s.email ? `${kind} as ${s.email}` : kind;
+  const counted = { ...zeroCounters(), ...s.counters };
+  const c = s.counters ? ` — ${org ? orgCountersWords(counted, s.action) : countersWords(counted)}` : '';
+  const size = org ? plural(rowCount(s), 'person', 'people') : plural(rowCount(s), 'user');
+  const line = `${formatWhen(s.createdAt)} · ${who} · ${runPlace(s)} · ${size} · ${status}`;
   // A run whose journal cannot be read has no counts worth showing: say why instead.
   if (s.problem) return `${line} — cannot be read: ${s.problem}`;
   const later = supersededWords(s);

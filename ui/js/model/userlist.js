@@ -9,23 +9,31 @@
 //   its unlock and, if it may no longer be ticked, its tick;
 // - select all / invert act on the visible (filtered) rows and skip every locked row.
 
-import { LOCK_ADMIN, LOCK_NONE, LOCK_SELF, buildRoster, lockReason, setLocks } from './roster.js';
-import { emptyFilters, filterRows, narrows } from './filter.js';
+import { LOCK_ADMIN, LOCK_NEVER, LOCK_NONE, LOCK_SELF, buildRoster, lockReason, setLocks } from './roster.js';
+import { compile, emptyFilters, filterRows, narrows } from './filter.js';
 import { formatCount } from './format.js';
+
+/**
+ * How a list builds its roster and filters it: site mode's export by default; organization
+ * mode passes its own (`org-list.js`), whose locks do not move with the connection.
+ */
+export const SITE_KIND = { name: 'site', build: buildRoster, compile, emptyFilters, setLocks };
 
 export class UserList {
   /**
    * @param users `Import.users` (columnar) @param selfId the connected admin's account id
    * @param liveAdminIds the connection's site-admins group (`Connection.siteAdmins.ids`)
+   * @param kind how the roster is built and filtered (`SITE_KIND`, or organization mode's)
    */
-  constructor(users, selfId = null, liveAdminIds = []) {
-    this.roster = buildRoster(users, selfId, liveAdminIds);
+  constructor(users, selfId = null, liveAdminIds = [], kind = SITE_KIND) {
+    this.kind = kind;
+    this.roster = kind.build(users, selfId, liveAdminIds);
     const n = this.roster.n;
     this.selected = new Uint8Array(n);
     this.unlocked = new Uint8Array(n);
     this.count = 0; // selected rows in all
-    this.filters = emptyFilters();
-    this.visible = filterRows(this.roster, this.filters);
+    this.filters = kind.emptyFilters();
+    this.visible = filterRows(this.roster, this.filters, null, kind.compile);
     this.visibleSelected = 0; // selected rows among the visible ones
     this.version = 0; // bumped on every change of the selection or of an unlock: the plan is stale
   }
@@ -41,7 +49,7 @@ export class UserList {
    */
   warmUp(times = 3) {
     let kept = 0;
-    for (let t = 0; t < times; t++) kept += filterRows(this.roster, { ...this.filters, query: '\u0002' }).length;
+    for (let t = 0; t < times; t++) kept += filterRows(this.roster, { ...this.filters, query: '\u0002' }, null, this.kind.compile).length;
     return kept;
   }
 
@@ -51,15 +59,20 @@ export class UserList {
     return lock === LOCK_NONE || (lock === LOCK_ADMIN && this.unlocked[i] === 1);
   }
 
-  /** "self", "admin" or "" for the row's protection. */
+  /** "self", "admin", "never" (organization admins) or "" for the row's protection. */
   lockKind(i) {
     const lock = this.roster.locked[i];
-    return lock === LOCK_SELF ? 'self' : lock === LOCK_ADMIN ? 'admin' : '';
+    return lock === LOCK_SELF ? 'self' : lock === LOCK_ADMIN ? 'admin' : lock === LOCK_NEVER ? 'never' : '';
   }
 
   /** Why the row is protected, in words ("" when it is not). */
   lockReason(i) {
-    return lockReason(this.roster, i);
+    return this.roster.lockWhy ? this.roster.lockWhy[i] : lockReason(this.roster, i);
+  }
+
+  /** The filters that show every row, for this kind of list. */
+  emptyFilters() {
+    return this.kind.emptyFilters();
   }
 
   isSelected(i) {
@@ -71,7 +84,7 @@ export class UserList {
     const next = { ...this.filters, ...patch };
     const within = narrows(this.filters, next) ? this.visible : null;
     this.filters = next;
-    this.visible = filterRows(this.roster, next, within);
+    this.visible = filterRows(this.roster, next, within, this.kind.compile);
     this.visibleSelected = this.#countVisibleSelected();
     return this.visible;
   }
@@ -182,11 +195,12 @@ export class UserList {
    * rows changed protection.
    */
   setConnection(selfId, liveAdminIds = []) {
+    if (!this.kind.setLocks) return 0; // locks that do not depend on the connection
     const r = this.roster;
     // Kind of lock and whether the live group names the row: either changing resets the row.
     const before = new Uint8Array(r.n);
     for (let i = 0; i < r.n; i++) before[i] = r.locked[i] * 2 + r.liveAdmin[i];
-    setLocks(r, selfId, liveAdminIds);
+    this.kind.setLocks(r, selfId, liveAdminIds);
     let changed = 0;
     for (let i = 0; i < r.n; i++) {
       if (r.locked[i] * 2 + r.liveAdmin[i] === before[i]) continue;

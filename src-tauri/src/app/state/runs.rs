@@ -1,13 +1,53 @@
 //! Starting, steering and listing runs: a run or rehearsal starts only on the confirmation of
-//! the current plan, with the site's admins read again just before.
+//! the current plan, with the site's admins (or, in organization mode, the plan's people) read
+//! again just before. Site and organization runs share this machinery: only the connection the
+//! engine acts through differs.
 
+use super::org_plan::connect_to_run_place;
 use super::{AppState, RunSink};
 use crate::app::dto::{DecidedDto, RunEvent, RunRowDto, RunStartedDto, RunSummaryDto};
 use crate::app::error::AppError;
+use crate::session::org::{live_guard, OrgConnection};
 use crate::session::{require_site_admins, Connection, SessionError};
-use crate::sweep::{self, list_runs, Guard, PaceSettings, Run, RunControl, RunOptions};
+use crate::sweep::{
+    self, list_runs, Guard, PaceSettings, Plan, Run, RunControl, RunOptions, RunReport, SweepError,
+};
 use std::path::PathBuf;
 use std::sync::Arc;
+
+/// The connection a run acts through: a site's (removals) or an organization's directory.
+enum Link {
+    Site(Connection),
+    Org(OrgConnection),
+}
+
+impl Link {
+    /// Where the rows go now (a resumed practice run's site has a new address).
+    fn place(&self) -> String {
+        match self {
+            Link::Site(conn) => conn.client.site().base_url().to_owned(),
+            Link::Org(conn) => conn.api(),
+        }
+    }
+
+    /// Runs the engine (with its verification) through this connection's client.
+    async fn execute(
+        self,
+        run: Run,
+        options: RunOptions,
+        control: RunControl,
+        events: sweep::EventSink,
+    ) -> Result<RunReport, SweepError> {
+        match self {
+            Link::Site(conn) => {
+                sweep::execute_verified(Arc::new(conn.client), run, options, control, events).await
+            }
+            Link::Org(conn) => {
+                sweep::execute_verified(Arc::new(conn.client), run, options, control, events).await
+            }
+        }
+    }
+}
 
 impl AppState {
     /// Starts the run of the current plan, if `phrase` is its phrase; progress goes to `sink`.
@@ -52,11 +92,21 @@ impl AppState {
     ) -> Result<RunStartedDto, AppError> {
         let prepared = self.current_plan(plan_id, rehearsal)?;
         prepared.confirm(plan_id, phrase)?;
-        let conn = self.connected()?;
-        self.ensure_idle()?;
-        // The site's admins now, not as they were at Review: a change voids the phrase.
-        let admins = require_site_admins(&conn.client).await?;
-        let guard = prepared.still_holds(&conn, &admins)?;
+        let (link, guard) = if prepared.plan.action.is_org() {
+            let conn = self.org_connected()?;
+            self.ensure_idle()?;
+            // The people as the directory says now, not as at Review: a change in who is
+            // protected voids the phrase.
+            let guard = live_guard(&conn, &prepared.plan, Some(&prepared)).await?;
+            (Link::Org(conn), guard)
+        } else {
+            let conn = self.connected()?;
+            self.ensure_idle()?;
+            // The site's admins now, not as they were at Review: a change voids the phrase.
+            let admins = require_site_admins(&conn.client).await?;
+            let guard = prepared.still_holds(&conn, &admins)?;
+            (Link::Site(conn), guard)
+        };
         let mut plan = prepared.plan.clone();
         plan.pace = pace;
         let _starting = self.starting.lock().unwrap_or_else(|p| p.into_inner());
@@ -75,11 +125,12 @@ impl AppState {
         }
         self.ensure_idle()?;
         let run = Run::create(&self.runs_dir, plan)?;
-        Ok(self.launch(conn, RunOptions::new(guard), run, sink))
+        Ok(self.launch(link, RunOptions::new(guard), run, sink))
     }
 
     /// Goes on with a run cut short, with the connection checked for its site and email (for a
-    /// practice run: the practice site running now, whatever its address was). With
+    /// practice run: the practice site running now, whatever its address was); an organization
+    /// run, with the connection to its organization and directory. With
     /// `retry_failed` its failed rows are sent again too, in this same run, so a row whose
     /// earlier reply was lost and is now gone is reported removed, and the journal keeps one
     /// record of every decision.
@@ -94,30 +145,23 @@ impl AppState {
         let mut run = Run::open(&dir)?;
         let practice_run = self.is_practice_run(run.plan.practice, &run.plan.site);
         self.may_resume_here(practice_run, &run.plan.site)?;
-        let conn = self.connected().ok().filter(|c| {
-            // Practice and real never mix; a practice site keeps its users across launches
-            // (practice/removals.rs) but not its port, so its address is not compared.
-            c.email.eq_ignore_ascii_case(&run.plan.email)
-                && c.practice == practice_run
-                && (practice_run || c.client.site().base_url() == run.plan.site)
-        });
-        let Some(conn) = conn else {
-            let place = if practice_run {
-                "the practice site".to_owned()
+        let (link, guard) = if run.plan.action.is_org() {
+            let conn = self.org_for_run(&run.plan, practice_run)?;
+            let guard = if conn.api() == run.plan.site {
+                live_guard(&conn, &run.plan, None).await?
             } else {
-                run.plan.site.clone()
+                // A practice organization keeps its people across launches, not its address.
+                let mut here = run.plan.clone();
+                here.site = conn.api();
+                live_guard(&conn, &here, None).await?
             };
-            return Err(AppError::new(
-                "not_connected",
-                format!(
-                    "To resume this run, first connect to {place} as {} (step 1).",
-                    run.plan.email
-                ),
-            )
-            .at("run"));
+            (Link::Org(conn), guard)
+        } else {
+            let conn = self.site_for_run(&run.plan, practice_run)?;
+            let admins = require_site_admins(&conn.client).await?;
+            let guard = Guard::new(&conn.me.account_id, &admins);
+            (Link::Site(conn), guard)
         };
-        let admins = require_site_admins(&conn.client).await?;
-        let guard = Guard::new(&conn.me.account_id, &admins);
         let options = if retry_failed {
             // The page's first picture of the run shows the failed rows open again; the
             // engine's session record reopens them in the journal.
@@ -128,7 +172,50 @@ impl AppState {
         };
         let _starting = self.starting.lock().unwrap_or_else(|p| p.into_inner());
         self.ensure_idle()?;
-        Ok(self.launch(conn, options, run, sink))
+        Ok(self.launch(link, options, run, sink))
+    }
+
+    /// The site connection a site run may resume over, or words asking for it.
+    fn site_for_run(&self, plan: &Plan, practice_run: bool) -> Result<Connection, AppError> {
+        let conn = self.connected().ok().filter(|c| {
+            // Practice and real never mix; a practice site keeps its users across launches
+            // (practice/removals.rs) but not its port, so its address is not compared.
+            c.email.eq_ignore_ascii_case(&plan.email)
+                && c.practice == practice_run
+                && (practice_run || c.client.site().base_url() == plan.site)
+        });
+        let Some(conn) = conn else {
+            let place = if practice_run {
+                "the practice site".to_owned()
+            } else {
+                plan.site.clone()
+            };
+            return Err(AppError::new(
+                "not_connected",
+                format!(
+                    "To resume this run, first connect to {place} as {} (step 1).",
+                    plan.email
+                ),
+            )
+            .at("run"));
+        };
+        Ok(conn)
+    }
+
+    /// The organization connection an organization run may resume over (its organization and
+    /// directory; for a practice run the practice organization running now), or words naming
+    /// the organization to connect to.
+    fn org_for_run(&self, plan: &Plan, practice_run: bool) -> Result<OrgConnection, AppError> {
+        let conn = self.org_connected().ok().filter(|c| {
+            plan.org.as_ref().is_some_and(|t| {
+                t.org_id.eq_ignore_ascii_case(&c.org.id)
+                    && c.directory
+                        .as_ref()
+                        .is_some_and(|d| d.directory_id == t.directory_id)
+            }) && c.practice == practice_run
+                && (practice_run || c.api() == plan.site)
+        });
+        conn.ok_or_else(|| connect_to_run_place(plan, "resume this run"))
     }
 
     /// A practice run: made on the practice site, or (before plans said so) made by a practice
@@ -169,20 +256,14 @@ impl AppState {
     }
 
     // Spawns the engine; the active slot is cleared when it ends, whatever the ending.
-    fn launch(
-        &self,
-        conn: Connection,
-        options: RunOptions,
-        run: Run,
-        sink: RunSink,
-    ) -> RunStartedDto {
+    fn launch(&self, link: Link, options: RunOptions, run: Run, sink: RunSink) -> RunStartedDto {
         let run_id = run.plan.run_id.clone();
         let control = RunControl::new();
         let started = RunStartedDto {
             run_id: run_id.clone(),
             total: run.plan.rows.len(),
             // Where the rows go now: a resumed practice run's site has a new address.
-            site: conn.client.site().base_url().to_owned(),
+            site: link.place(),
             rows: run
                 .plan
                 .rows
@@ -202,8 +283,7 @@ impl AppState {
             Arc::new(move |e| sink(RunEvent::from(e)))
         };
         tokio::spawn(async move {
-            let result =
-                sweep::execute_verified(Arc::new(conn.client), run, options, control, events).await;
+            let result = link.execute(run, options, control, events).await;
             {
                 let mut s = session.lock().unwrap_or_else(|p| p.into_inner());
                 if s.active.as_ref().is_some_and(|(id, _)| *id == run_id) {
@@ -215,6 +295,7 @@ impl AppState {
                     message: e.to_string(),
                 });
             }
+            sink(RunEvent::Released);
         });
         started
     }
@@ -280,7 +361,7 @@ impl AppState {
     }
 
     // The page names runs by id only, never by a path of its choosing.
-    fn run_dir(&self, run_id: &str) -> Result<PathBuf, AppError> {
+    pub(super) fn run_dir(&self, run_id: &str) -> Result<PathBuf, AppError> {
         let plain = !run_id.is_empty()
             && run_id
                 .chars()

@@ -1,0 +1,291 @@
+//! The shapes organization mode's commands send to the page (camelCase, like `dto.rs`), built
+//! from the org session's types. The org API key is in none of them.
+
+use crate::atlassian::org::OrgUser;
+use crate::roster::RosterUser;
+use crate::session::org::OrgConnection;
+use serde::Serialize;
+
+/// A checked organization connection, as the Connect step shows it.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrgConnectionDto {
+    org_id: String,
+    org_name: String,
+    /// The org API's base URL.
+    api: String,
+    /// The organization's directories, as Atlassian names them.
+    directories: Vec<DirectoryDto>,
+    /// The directory loads and runs act in: chosen, or the only one.
+    directory_id: Option<String>,
+    /// The key was made with scopes: users can be read, nothing can be changed.
+    key_has_scopes: bool,
+    /// What a key with scopes means and how to make one without (or a note that the key
+    /// could not be saved).
+    warning: Option<String>,
+    /// One line: which organization, which directories.
+    words: String,
+    /// Connected to the practice organization.
+    practice: bool,
+    /// Whether the keychain holds a key for this organization (never in practice mode).
+    key_saved: bool,
+}
+
+/// One directory of the organization.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DirectoryDto {
+    id: String,
+    name: String,
+}
+
+impl OrgConnectionDto {
+    /// The page's view of `conn`; `note` joins the scoped-key words in `warning`.
+    pub fn new(conn: &OrgConnection, note: Option<String>, key_saved: bool) -> Self {
+        let warning = match (conn.scoped_warning(), note) {
+            (Some(scoped), Some(note)) => Some(format!("{scoped} {note}")),
+            (scoped, note) => scoped.or(note),
+        };
+        OrgConnectionDto {
+            org_id: conn.org.id.clone(),
+            org_name: conn.org.name.clone(),
+            api: conn.api(),
+            directories: conn
+                .directories
+                .iter()
+                .map(|d| DirectoryDto {
+                    id: d.directory_id.clone(),
+                    name: d.name.clone(),
+                })
+                .collect(),
+            directory_id: conn.directory.as_ref().map(|d| d.directory_id.clone()),
+            key_has_scopes: conn.key_has_scopes,
+            warning,
+            words: conn.words(),
+            practice: conn.practice,
+            key_saved,
+        }
+    }
+}
+
+/// One user of the directory, as the Choose step's table shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrgUserRow {
+    account_id: String,
+    name: String,
+    email: String,
+    /// `active`, `suspended`, `not_invited`, `deactivated` or `for_deletion`.
+    status: String,
+    /// `active`, `suspended` or `no_membership`.
+    membership_status: String,
+    /// Admin roles held, without the `atlassian/` prefix (`org-admin`, `site-admin`, ...).
+    admin_roles: Vec<String>,
+    /// The company owns the account (a verified domain).
+    managed: bool,
+    /// An identity provider provisions the account.
+    synced: bool,
+    /// A managed account that is not a member of the directory.
+    no_membership: bool,
+    /// `YYYY-MM-DD`, absent when never active.
+    last_active_jira: Option<String>,
+    /// `YYYY-MM-DD`, absent when never active.
+    last_active_confluence: Option<String>,
+    /// `YYYY-MM-DD`.
+    added_to_org: Option<String>,
+}
+
+impl From<&OrgUser> for OrgUserRow {
+    fn from(u: &OrgUser) -> Self {
+        OrgUserRow {
+            account_id: u.account_id.clone(),
+            name: u.name.clone(),
+            email: u.email.clone().unwrap_or_default(),
+            status: u.status.clone(),
+            membership_status: u.membership_status.clone(),
+            admin_roles: u
+                .admin_roles()
+                .iter()
+                .map(|r| r.trim_start_matches("atlassian/").to_owned())
+                .collect(),
+            managed: u.is_managed(),
+            synced: u.is_synced(),
+            no_membership: u.has_no_membership(),
+            last_active_jira: u.last_active_in("jira").map(day),
+            last_active_confluence: u.last_active_in("confluence").map(day),
+            added_to_org: u.added_to_org.as_deref().map(day),
+        }
+    }
+}
+
+/// The date part of an ISO 8601 timestamp.
+fn day(timestamp: &str) -> String {
+    timestamp.get(..10).unwrap_or(timestamp).to_owned()
+}
+
+/// The users loaded from the organization.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrgUsersDto {
+    /// The directory they were read from.
+    pub directory_name: String,
+    /// Every user of it, in the order Atlassian listed them.
+    pub users: Vec<OrgUserRow>,
+}
+
+/// An export matched to the directory.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrgImportDto {
+    /// The export's people found in the directory, as the directory describes them now.
+    pub users: Vec<OrgUserRow>,
+    /// The export's people the directory does not hold (listed, never planned).
+    pub not_in_directory: Vec<NotInDirectoryDto>,
+    /// The file's name.
+    pub file_name: String,
+    /// The directory they were matched to.
+    pub directory_name: String,
+}
+
+/// A person of the export the directory does not hold.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NotInDirectoryDto {
+    account_id: String,
+    name: String,
+    email: String,
+}
+
+impl From<&RosterUser> for NotInDirectoryDto {
+    fn from(u: &RosterUser) -> Self {
+        NotInDirectoryDto {
+            account_id: u.account_id.clone(),
+            name: u.name.clone(),
+            email: u.email.clone(),
+        }
+    }
+}
+
+/// The dry run of an organization plan: each person read back from the directory, no writes.
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrgPreflightDto {
+    /// The plan this dry run describes.
+    pub plan_id: String,
+    /// One entry per planned person, in plan order.
+    pub rows: Vec<OrgPreflightRowDto>,
+    /// People the run would act on.
+    pub would_act: u64,
+    /// People the run would skip (admins, synced, no membership, not read).
+    pub protected: u64,
+    /// People the directory no longer holds.
+    pub not_in_directory: u64,
+    /// People already in the action's end state (suspended for suspend, active for restore).
+    pub already_done: u64,
+}
+
+/// What the dry run found for one person.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PreflightState {
+    /// The run would send its request.
+    WouldAct,
+    /// The run would skip this person.
+    Protected,
+    /// The directory does not hold this person now.
+    NotInDirectory,
+    /// The action's end state holds already.
+    AlreadyDone,
+}
+
+/// One person of the dry run.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrgPreflightRowDto {
+    /// The plan row (0-based, as run events number rows).
+    pub row: usize,
+    /// The account id.
+    pub account_id: String,
+    /// The name.
+    pub name: String,
+    /// What the run would do.
+    pub state: PreflightState,
+    /// Why, in words.
+    pub detail: String,
+}
+
+impl OrgPreflightDto {
+    /// Adds one row and counts it.
+    pub fn push(&mut self, row: OrgPreflightRowDto) {
+        let count = match row.state {
+            PreflightState::WouldAct => &mut self.would_act,
+            PreflightState::Protected => &mut self.protected,
+            PreflightState::NotInDirectory => &mut self.not_in_directory,
+            PreflightState::AlreadyDone => &mut self.already_done,
+        };
+        *count += 1;
+        self.rows.push(row);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::atlassian::org::ProductAccess;
+
+    #[test]
+    fn a_user_row_gives_days_roles_without_prefix_and_camel_case_names() {
+        let user = OrgUser {
+            account_id: "a-1".into(),
+            name: "Ada".into(),
+            status: "active".into(),
+            membership_status: "active".into(),
+            claim_status: "managed".into(),
+            management_source: Some("synced".into()),
+            platform_roles: vec!["atlassian/site-admin".into(), "atlassian/ai-access".into()],
+            product_access: vec![ProductAccess {
+                key: "jira-software".into(),
+                last_active_timestamp: Some("2026-03-04T05:06:07.089Z".into()),
+                ..ProductAccess::default()
+            }],
+            added_to_org: Some("2019-01-02T00:00:00Z".into()),
+            ..OrgUser::default()
+        };
+        let json = serde_json::to_value(OrgUserRow::from(&user)).unwrap();
+        assert_eq!(json["accountId"], "a-1");
+        assert_eq!(json["adminRoles"], serde_json::json!(["site-admin"]));
+        assert_eq!(json["lastActiveJira"], "2026-03-04");
+        assert_eq!(json["lastActiveConfluence"], serde_json::Value::Null);
+        assert_eq!(json["addedToOrg"], "2019-01-02");
+        assert_eq!(
+            (json["managed"].clone(), json["synced"].clone()),
+            (true.into(), true.into())
+        );
+        assert_eq!(json["email"], "");
+    }
+
+    #[test]
+    fn preflight_rows_are_counted_by_state() {
+        let mut dto = OrgPreflightDto::default();
+        for (row, state) in [
+            PreflightState::WouldAct,
+            PreflightState::AlreadyDone,
+            PreflightState::WouldAct,
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            dto.push(OrgPreflightRowDto {
+                row,
+                account_id: format!("a{row}"),
+                name: String::new(),
+                state,
+                detail: String::new(),
+            });
+        }
+        let json = serde_json::to_value(&dto).unwrap();
+        assert_eq!(json["wouldAct"], 2);
+        assert_eq!(json["alreadyDone"], 1);
+        assert_eq!(json["rows"][1]["state"], "already_done");
+    }
+}

@@ -1,0 +1,15 @@
+//! Organization mode's session steps (DESIGN.md §6), shared by the command line and the window:
+//! connecting with an org API key, loading the directory's users, filtering them, matching an
+//! export, planning an action with its phrase, and the guard read live before a run.
+
+mod connect;
+mod filter;
+mod load;
+mod plan;
+mod users_csv;
+
+pub use connect::{OrgConnection, OrgConnector, PracticeOrg};
+pub use filter::UserFilter;
+pub use load::{load_users, LoadProgress};
+pub use plan::{live_guard, people_of_run, prepare_org, OrgChoice};
+pub use users_csv::{match_export, read_people, write_users_csv, ExportMatch, USERS_HEADER};

@@ -1,0 +1,194 @@
+//! The organization-mode plan and its phrase (`suspend 120`), the guard read live just before
+//! a run, and the people a finished suspend run can restore.
+
+use super::super::{Prepared, SessionError};
+use super::connect::OrgConnection;
+use crate::atlassian::org::OrgUser;
+use crate::roster::canonical_account_id;
+use crate::sweep::{read_plan, read_state, Action, Guard, OrgFacts, Outcome, Plan, PlanRow};
+use std::collections::HashSet;
+use std::path::Path;
+
+/// What the admin chose in organization mode.
+pub struct OrgChoice<'a> {
+    /// The action.
+    pub action: Action,
+    /// The people, as the directory described them (loaded, or matched from an export).
+    pub users: &'a [OrgUser],
+    /// The export they came from, if any (for the admin's reference).
+    pub source: Option<String>,
+    /// Admins unlocked one by one (account ids in any form).
+    pub unlocked: &'a [String],
+    /// Every admin unlocked.
+    pub unlock_admins: bool,
+}
+
+/// Builds the plan for `choice` in `conn`'s directory: the guards of the core decide who is
+/// protected; the phrase names the action and the count.
+pub fn prepare_org(conn: &OrgConnection, choice: OrgChoice<'_>) -> Result<Prepared, SessionError> {
+    if choice.action == Action::SiteRemove {
+        return Err(SessionError::NothingToPlan(
+            "Removing people from one site is site mode: connect to the site instead.".into(),
+        ));
+    }
+    if choice.users.is_empty() {
+        return Err(SessionError::NothingToPlan(format!(
+            "Select at least one person to {}.",
+            choice.action.phrase_verb()
+        )));
+    }
+    conn.require_unscoped()?;
+    let rows = choice.users.iter().map(|u| PlanRow {
+        account_id: u.account_id.clone(),
+        name: u.name.clone(),
+        email: u.email.clone().unwrap_or_default(),
+        org: Some(OrgFacts::from(u)),
+        ..PlanRow::default()
+    });
+    let mut plan = Plan::for_org(&conn.api(), conn.target()?, choice.action, rows);
+    plan.source_file = choice.source;
+    plan.practice = conn.practice;
+    plan.unlock_admins = choice.unlock_admins;
+    let selected: HashSet<String> = plan
+        .rows
+        .iter()
+        .map(|r| canonical_account_id(&r.account_id))
+        .collect();
+    let mut unlocked: Vec<String> = choice
+        .unlocked
+        .iter()
+        .map(|id| canonical_account_id(id))
+        .filter(|id| selected.contains(id))
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    unlocked.sort();
+    plan.unlocked_ids = unlocked;
+    let guard = Guard::default();
+    let protected: Vec<(String, String)> = plan
+        .rows
+        .iter()
+        .filter_map(|r| {
+            plan.protection(r, &guard)
+                .map(|why| (r.account_id.clone(), why))
+        })
+        .collect();
+    let to_act = plan.rows.len() - protected.len();
+    let verb = choice.action.phrase_verb();
+    let target = conn.target()?;
+    let words = if to_act == 0 {
+        format!(
+            "Nobody to {verb} in {}: every selected person is protected or skipped.",
+            target.directory_name
+        )
+    } else {
+        let mut words = format!(
+            "{} {to_act} {} in {} ({}). {}",
+            choice.action.title(),
+            if to_act == 1 { "person" } else { "people" },
+            target.directory_name,
+            target.org_name,
+            choice.action.explanation()
+        );
+        if !protected.is_empty() {
+            words.push_str(&format!(
+                " {} selected {} protected or skipped.",
+                protected.len(),
+                if protected.len() == 1 {
+                    "person is"
+                } else {
+                    "people are"
+                }
+            ));
+        }
+        words
+    };
+    Ok(Prepared {
+        id: uuid::Uuid::new_v4().simple().to_string(),
+        rehearsal: false,
+        caller: String::new(),
+        site_admins: Vec::new(),
+        phrase: format!("{verb} {to_act}"),
+        to_remove: to_act,
+        protected,
+        words,
+        protection_words: PROTECTION_WORDS.into(),
+        plan,
+    })
+}
+
+/// How organization mode protects people, for the plan's protection paragraph.
+const PROTECTION_WORDS: &str =
+    "Organization admins are never touched (the API key belongs to one of them). \
+     People your identity provider provisions are skipped: remove them there, or Atlassian would \
+     re-create them. Accounts without membership in the directory are skipped. Other admins \
+     (site admins, user-access admins) are locked unless you unlock them. Everyone is read from \
+     the directory again just before anything is changed.";
+
+/// Reads the plan's people from the directory again, just before a run, and returns the
+/// guard built on what it says now. With `prepared`, a change in who is protected voids the
+/// typed phrase (as in site mode); a resume passes `None` and simply runs on the fresh facts.
+pub async fn live_guard(
+    conn: &OrgConnection,
+    plan: &Plan,
+    prepared: Option<&Prepared>,
+) -> Result<Guard, SessionError> {
+    conn.require_unscoped()?;
+    let same_place = plan.org.as_ref().is_some_and(|t| {
+        t.org_id == conn.org.id
+            && conn
+                .directory
+                .as_ref()
+                .is_some_and(|d| d.directory_id == t.directory_id)
+    });
+    if !same_place || plan.site != conn.api() {
+        return Err(SessionError::StalePlan);
+    }
+    let ids: Vec<String> = plan.rows.iter().map(|r| r.account_id.clone()).collect();
+    let directory = conn.directory()?.directory_id.clone();
+    let now = conn
+        .client
+        .users_by_id(&directory, &ids)
+        .await
+        .map_err(|e| SessionError::DirectoryUnread(e.to_string()))?;
+    let guard = Guard::default().with_org_facts(
+        now.iter()
+            .map(|u| (u.account_id.clone(), OrgFacts::from(u))),
+    );
+    if let Some(prepared) = prepared {
+        let protected_now = plan
+            .rows
+            .iter()
+            .filter(|r| plan.protection(r, &guard).is_some())
+            .map(|r| r.account_id.as_str());
+        if !protected_now.eq(prepared.protected.iter().map(|(id, _)| id.as_str())) {
+            return Err(SessionError::StalePlan);
+        }
+    }
+    Ok(guard)
+}
+
+/// The people an earlier organization run carried its action out on (`--from-run`, "Restore
+/// these users"): a restore takes them from a suspend run only; a suspend or remove from any
+/// organization run (suspend first, then remove the same people).
+pub fn people_of_run(run_dir: &Path, action: Action) -> Result<(Plan, Vec<String>), SessionError> {
+    let plan = read_plan(run_dir).map_err(|e| SessionError::NothingToPlan(e.to_string()))?;
+    if !plan.action.is_org() || (action == Action::Restore && plan.action != Action::Suspend) {
+        return Err(SessionError::NotASuspendRun(plan.run_id));
+    }
+    let state = read_state(run_dir).map_err(|e| SessionError::NothingToPlan(e.to_string()))?;
+    let ids: Vec<String> = (0..plan.rows.len())
+        .filter_map(|i| state.decided.get(&i))
+        .filter(|o| o.outcome == Outcome::Removed)
+        .map(|o| o.account_id.clone())
+        .collect();
+    if ids.is_empty() {
+        return Err(SessionError::NothingToPlan(format!(
+            "Run {} {} nobody, so there is nobody to {} from it.",
+            plan.run_id,
+            plan.action.done_word(),
+            action.phrase_verb()
+        )));
+    }
+    Ok((plan, ids))
+}

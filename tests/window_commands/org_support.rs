@@ -1,0 +1,97 @@
+//! Helpers of the organization-mode suites: a practice site whose organization has `n`
+//! directories, the org commands as the page sends them, and readers of their replies.
+
+use super::*;
+
+/// A generated practice site (seed 7) whose organization has `directories` directories.
+pub(super) fn org_config(users: usize, directories: usize) -> PracticeConfig {
+    PracticeConfig {
+        org_directories: directories,
+        ..PracticeConfig::generated(users, 7)
+    }
+}
+
+/// Sends `cmd` from the app's own page through `webview` (usable from another thread).
+pub(super) fn call_on(
+    webview: &WebviewWindow<MockRuntime>,
+    cmd: &str,
+    args: Value,
+) -> Result<Value, Value> {
+    let request = InvokeRequest {
+        cmd: cmd.into(),
+        callback: CallbackFn(0),
+        error: CallbackFn(1),
+        url: "tauri://localhost".parse().unwrap(),
+        body: InvokeBody::Json(args),
+        headers: Default::default(),
+        invoke_key: INVOKE_KEY.to_string(),
+    };
+    get_ipc_response(webview, request).map(|b| b.deserialize::<Value>().unwrap())
+}
+
+impl Window {
+    /// `org_connect` to the practice organization through the site's address, with `key`
+    /// (`None`: the saved one).
+    pub(super) fn org_connect(&self, key: Option<&str>, save_key: bool) -> Result<Value, Value> {
+        self.call(
+            "org_connect",
+            json!({"api": self.site.url(), "org": self.config.org_id,
+                   "key": key, "saveKey": save_key}),
+        )
+    }
+
+    /// Connects with the practice organization's key, without saving it.
+    pub(super) fn org_connect_ok(&self) -> Value {
+        self.org_connect(Some(&self.config.org_api_key), false)
+            .unwrap()
+    }
+
+    /// Loads the directory's users; the rows.
+    pub(super) fn org_load(&self) -> Vec<Value> {
+        let loaded = self.call("org_load_users", json!({})).unwrap();
+        loaded["users"].as_array().unwrap().clone()
+    }
+
+    /// `org_prepare` of `action` for `ids`.
+    pub(super) fn org_plan(
+        &self,
+        action: &str,
+        ids: &[String],
+        from_run: Option<&str>,
+    ) -> Result<Value, Value> {
+        self.call(
+            "org_prepare",
+            json!({"action": action, "ids": ids, "unlocked": [], "unlockAdmins": false,
+                   "fromRun": from_run}),
+        )
+    }
+
+    /// Starts `plan` with its own phrase; the run id.
+    pub(super) fn start_own(&self, plan: &Value) -> String {
+        let started = self.start(plan, plan["phrase"].as_str().unwrap()).unwrap();
+        started["runId"].as_str().unwrap().to_owned()
+    }
+}
+
+/// The account ids of `rows`.
+pub(super) fn row_ids<'a>(rows: impl IntoIterator<Item = &'a Value>) -> Vec<String> {
+    rows.into_iter()
+        .map(|r| r["accountId"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// True when the organization's guards skip this row for suspend or remove: an admin role
+/// (none unlocked), provisioned by an identity provider, or no membership.
+pub(super) fn guarded(row: &Value) -> bool {
+    !row["adminRoles"].as_array().unwrap().is_empty()
+        || row["synced"] == true
+        || row["noMembership"] == true
+}
+
+/// The membership status the practice organization reports for `id` now.
+pub(super) fn membership(w: &Window, id: &str) -> String {
+    w.site
+        .org_user(id)
+        .map(|u| u.membership_status)
+        .unwrap_or_default()
+}
