@@ -2,6 +2,7 @@
 
 mod confirm;
 pub mod logging;
+mod org;
 mod progress;
 mod run;
 mod token;
@@ -54,6 +55,9 @@ pub enum Command {
     Token(TokenArgs),
     /// List the runs kept on this computer.
     Runs(RunsArgs),
+    /// Organization mode: list the users of an organization's directory, or suspend, restore
+    /// or remove them, with an organization API key (made without scopes at admin.atlassian.com).
+    Org(org::OrgArgs),
     /// Run the practice site: a simulated Atlassian site on this computer, for learning and tests.
     // Boxed: its many knobs would otherwise make every command as large.
     PracticeSite(Box<crate::practice::PracticeSiteArgs>),
@@ -108,13 +112,21 @@ pub struct DeleteArgs {
     /// Most requests per second (default 20; at most 50, Atlassian's documented rate, shared by the whole site).
     #[arg(long, value_name = "N", default_value_t = crate::sweep::DEFAULT_RATE)]
     pub max_rate: f64,
-    /// Most requests in flight at once (default 8, at most 32).
-    #[arg(long, value_name = "N", default_value_t = crate::sweep::DEFAULT_IN_FLIGHT)]
-    pub max_in_flight: usize,
     /// Also remove admins: rows with an org role or an admin group, and members of the site's
     /// site-admins group. Your own account is never removed.
     #[arg(long)]
     pub unlock_admins: bool,
+    /// In flight, results, runs folder, connection.
+    #[command(flatten)]
+    pub run: RunArgs,
+}
+
+/// What `delete` and `org suspend|restore|remove` share about how a run goes and what it keeps.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Most requests in flight at once (default 8, at most 32).
+    #[arg(long, value_name = "N", default_value_t = crate::sweep::DEFAULT_IN_FLIGHT)]
+    pub max_in_flight: usize,
     /// Also write the results CSV here (it is always kept in the run's folder).
     #[arg(long, value_name = "FILE")]
     pub results: Option<PathBuf>,
@@ -138,6 +150,9 @@ pub struct ResumeArgs {
     /// Also write the results CSV here (it is always kept in the run's folder).
     #[arg(long, value_name = "FILE")]
     pub results: Option<PathBuf>,
+    /// Organization runs made on the practice site: its address now, if it moved.
+    #[arg(long, value_name = "URL")]
+    pub api: Option<String>,
     /// Where runs are kept.
     #[command(flatten)]
     pub journal: JournalDirArg,
@@ -229,6 +244,7 @@ pub fn main() -> i32 {
             Command::Resume(args) => run::resume(args).await,
             Command::Token(args) => token::token(args).await,
             Command::Runs(args) => run::list(args),
+            Command::Org(args) => org::org(args).await,
             Command::PracticeSite(args) => crate::practice::run_cli(*args).await,
         }
     })

@@ -1,6 +1,6 @@
 //! Progress on the terminal: a bar when standard error is a terminal, plain lines otherwise.
 
-use crate::sweep::{Event, EventSink};
+use crate::sweep::{Action, Event, EventSink, Outcome};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
 use std::sync::{Arc, Mutex};
@@ -13,8 +13,8 @@ struct State {
     quiet_until: Option<Instant>,
 }
 
-/// An event sink that draws the run on standard error.
-pub fn terminal_sink(rate: f64) -> EventSink {
+/// An event sink that draws a run of `action` on standard error, in the action's words.
+pub fn terminal_sink(rate: f64, action: Action) -> EventSink {
     let bar = std::io::stderr().is_terminal().then(|| {
         let bar = ProgressBar::new(0);
         bar.set_style(
@@ -59,10 +59,14 @@ pub fn terminal_sink(rate: f64) -> EventSink {
                 let eta = eta_secs
                     .map(|e| format!(" · about {} left", clock(e)))
                     .unwrap_or_default();
+                let words = |o: Outcome| action.outcome_cell(o).replace('_', " ");
                 let msg = format!(
-                    "removed {} · already gone {} · could not remove {} · failed {} · {:.0}/s{eta}",
+                    "{} {} · {} {} · {} {} · failed {} · {:.0}/s{eta}",
+                    words(Outcome::Removed),
                     counters.removed,
+                    words(Outcome::AlreadyGone),
                     counters.already_gone,
+                    words(Outcome::CannotRemove),
                     counters.cannot_remove,
                     counters.failed,
                     s.rate

@@ -11,7 +11,8 @@ use crate::session::{
     TokenChoice,
 };
 use crate::sweep::{
-    self, list_runs, preflight, Guard, PaceSettings, Plan, Run, RunControl, RunOptions, RunStatus,
+    self, list_runs, preflight, Actor, Guard, PaceSettings, Plan, Run, RunControl, RunOptions,
+    RunStatus,
 };
 use crate::vault::OsKeychain;
 use std::io::Write;
@@ -25,14 +26,9 @@ pub async fn delete(args: DeleteArgs) -> i32 {
         Ok(site) => site,
         Err(e) => return bad(&e.to_string()),
     };
-    let pace = match (PaceSettings {
-        max_rate: args.max_rate,
-        max_in_flight: args.max_in_flight,
-    })
-    .validated()
-    {
+    let pace = match pace(args.max_rate, args.run.max_in_flight) {
         Ok(p) => p,
-        Err(e) => return bad(&e),
+        Err(code) => return code,
     };
     let roster = match import_file(&args.csv) {
         Ok(r) => r,
@@ -42,7 +38,7 @@ pub async fn delete(args: DeleteArgs) -> i32 {
     if roster.users.is_empty() {
         return bad("the file holds no user with a valid account id; nothing to remove");
     }
-    let conn = match connect(&site, &args.email, &args.net).await {
+    let conn = match connect(&site, &args.email, &args.run.net).await {
         Ok(c) => c,
         Err(code) => return code,
     };
@@ -68,7 +64,7 @@ pub async fn delete(args: DeleteArgs) -> i32 {
     eprintln!("{}", prepared.protection_words);
     let mut plan = prepared.plan.clone();
     plan.pace = pace;
-    args.net.apply_to(&mut plan);
+    args.run.net.apply_to(&mut plan);
     let guard = Guard::new(&conn.me.account_id, &admins);
     if args.dry_run {
         return dry_run(&conn, &plan, &guard).await;
@@ -76,23 +72,43 @@ pub async fn delete(args: DeleteArgs) -> i32 {
     if prepared.to_remove == 0 {
         return bad("every row is protected; nothing to remove");
     }
-    if !args.yes {
-        if !interactive() {
-            return bad(
-                "not on a terminal, so Offboard cannot ask for confirmation: add --yes to go ahead",
-            );
-        }
-        let typed = typed_line(&prepared.phrase);
-        if let Err(e) = prepared.confirm(&prepared.id, &typed) {
-            eprintln!("{e}");
-            return EXIT_BAD_INPUT;
-        }
+    if let Err(code) = confirm_typed(&prepared, args.yes) {
+        return code;
     }
-    let run = match Run::create(&args.journal.runs_dir(), plan) {
+    let run = match Run::create(&args.run.journal.runs_dir(), plan) {
         Ok(r) => r,
         Err(e) => return bad(&e.to_string()),
     };
-    execute(conn, RunOptions::new(guard), run, args.results.as_deref()).await
+    let options = RunOptions::new(guard);
+    execute(conn.client, options, run, args.run.results.as_deref()).await
+}
+
+/// The pace asked for, checked against the allowed ranges.
+pub(super) fn pace(max_rate: f64, max_in_flight: usize) -> Result<PaceSettings, i32> {
+    PaceSettings {
+        max_rate,
+        max_in_flight,
+    }
+    .validated()
+    .map_err(|e| bad(&e))
+}
+
+/// Asks for the plan's typed phrase (`remove 312`, `suspend 120`) unless `yes`; refused when
+/// nobody can answer on this terminal.
+pub(super) fn confirm_typed(prepared: &session::Prepared, yes: bool) -> Result<(), i32> {
+    if yes {
+        return Ok(());
+    }
+    if !interactive() {
+        return Err(bad(
+            "not on a terminal, so Offboard cannot ask for confirmation: add --yes to go ahead",
+        ));
+    }
+    let typed = typed_line(&prepared.phrase);
+    prepared.confirm(&prepared.id, &typed).map_err(|e| {
+        eprintln!("{e}");
+        EXIT_BAD_INPUT
+    })
 }
 
 /// Runs `offboard resume`.
@@ -105,6 +121,12 @@ pub async fn resume(args: ResumeArgs) -> i32 {
         Ok(r) => r,
         Err(e) => return bad(&e.to_string()),
     };
+    if run.plan.action.is_org() {
+        return super::org::resume(run, args).await;
+    }
+    if args.api.is_some() {
+        return bad("--api is for organization runs; a site run resumes on its own site");
+    }
     let site = match Site::parse(&run.plan.site) {
         Ok(s) => s,
         Err(e) => return bad(&e.to_string()),
@@ -136,7 +158,7 @@ pub async fn resume(args: ResumeArgs) -> i32 {
         );
         RunOptions::new(guard)
     };
-    execute(conn, options, run, args.results.as_deref()).await
+    execute(conn.client, options, run, args.results.as_deref()).await
 }
 
 /// Runs `offboard runs`.
@@ -161,10 +183,13 @@ pub fn list(args: RunsArgs) -> i32 {
         let mut line = format!(
             "{}  {}  {} rows, {} decided  {}  [{}]",
             r.run_id,
-            r.site,
+            r.org_name.as_ref().map_or(r.site.clone(), |org| format!(
+                "{} in {org}",
+                r.action.title()
+            )),
             r.rows,
             r.decided,
-            r.counters.summary_line(),
+            r.counters.summary_line_for(r.action),
             state
         );
         if let Some(problem) = &r.problem {
@@ -177,7 +202,15 @@ pub fn list(args: RunsArgs) -> i32 {
     EXIT_OK
 }
 
-async fn execute(conn: Connection, options: RunOptions, run: Run, results: Option<&Path>) -> i32 {
+/// Runs `run` through the engine with `actor` (the site or the organization client): the
+/// progress on standard error, Ctrl-C stopping after the requests in flight, the summary line
+/// in the action's words, the results copied to `results`, and the exit code.
+pub(super) async fn execute<A: Actor>(
+    actor: A,
+    options: RunOptions,
+    run: Run,
+    results: Option<&Path>,
+) -> i32 {
     eprintln!(
         "Run {} — journal and results in {}",
         run.plan.run_id,
@@ -191,9 +224,8 @@ async fn execute(conn: Connection, options: RunOptions, run: Run, results: Optio
             stopper.stop();
         }
     });
-    let events = terminal_sink(run.plan.pace.max_rate);
-    let report =
-        sweep::execute_verified(Arc::new(conn.client), run, options, control, events).await;
+    let events = terminal_sink(run.plan.pace.max_rate, run.plan.action);
+    let report = sweep::execute_verified(Arc::new(actor), run, options, control, events).await;
     ctrl_c.abort();
     let report = match report {
         Ok(r) => r,
@@ -206,14 +238,17 @@ async fn execute(conn: Connection, options: RunOptions, run: Run, results: Optio
         .verification
         .as_ref()
         .map_or(0, |v| v.still_present());
+    let action = report.plan.action;
+    let counts = report.counters.summary_line_for(action);
+    // Site runs keep the words scripts already read; organization runs say what was not verified.
+    let not_done = if action.is_org() {
+        "not_verified"
+    } else {
+        "still_present"
+    };
     match &report.verification {
-        Some(v) => println!(
-            "{} verified={} still_present={}",
-            report.counters.summary_line(),
-            v.gone(),
-            still_present
-        ),
-        None => println!("{} verified=0", report.counters.summary_line()),
+        Some(v) => println!("{counts} verified={} {not_done}={still_present}", v.gone()),
+        None => println!("{counts} verified=0"),
     }
     eprintln!("Results: {}", report.results_path.display());
     if let Some(extra) = results {
@@ -255,13 +290,7 @@ async fn dry_run(conn: &Connection, plan: &Plan, guard: &Guard) -> i32 {
 /// `myself` and reads the site's admins: the session core's connection, as the window makes it.
 async fn connect(site: &Site, email: &str, net: &NetArgs) -> Result<Connection, i32> {
     check_email(email).map_err(|e| bad(&e))?;
-    if !(net.timeout.is_finite() && net.timeout > 0.0 && net.timeout <= 600.0) {
-        return Err(bad("--timeout must be between 0 and 600 seconds"));
-    }
-    let config = ClientConfig {
-        request_timeout: Duration::from_secs_f64(net.timeout),
-        ..ClientConfig::default()
-    };
+    let config = client_config(net)?;
     let connector = Connector::new(Arc::new(OsKeychain), config);
     let email = Connector::email(email).map_err(session_error)?;
     let what = format!("{email} on {}", site.authority());
@@ -304,7 +333,34 @@ async fn connect(site: &Site, email: &str, net: &NetArgs) -> Result<Connection, 
     Ok(conn)
 }
 
+/// The connection options as the clients take them (`--timeout` checked).
+pub(super) fn client_config(net: &NetArgs) -> Result<ClientConfig, i32> {
+    if !(net.timeout.is_finite() && net.timeout > 0.0 && net.timeout <= 600.0) {
+        return Err(bad("--timeout must be between 0 and 600 seconds"));
+    }
+    Ok(ClientConfig {
+        request_timeout: Duration::from_secs_f64(net.timeout),
+        ..ClientConfig::default()
+    })
+}
+
 fn print_import(roster: &Roster, path: &Path) {
+    print_read(roster, path);
+    let s = &roster.summary;
+    eprintln!("{}", s.protection.describe());
+    if !s.protection.has_admin_info() {
+        eprintln!("Warning: {NO_ADMIN_INFO_WARNING}");
+    }
+    if s.unreadable_dates > 0 {
+        eprintln!(
+            "{} users have a last-seen date that could not be read.",
+            s.unreadable_dates
+        );
+    }
+}
+
+/// What reading an export found: rows, users, duplicates, and the first skipped lines.
+pub(super) fn print_read(roster: &Roster, path: &Path) {
     let s = &roster.summary;
     eprintln!(
         "Read {}: {} rows, {} users, {} duplicates merged, {} rows skipped.",
@@ -319,16 +375,6 @@ fn print_import(roster: &Roster, path: &Path) {
     }
     if s.skipped.len() > 20 {
         eprintln!("  … and {} more skipped rows.", s.skipped.len() - 20);
-    }
-    eprintln!("{}", s.protection.describe());
-    if !s.protection.has_admin_info() {
-        eprintln!("Warning: {NO_ADMIN_INFO_WARNING}");
-    }
-    if s.unreadable_dates > 0 {
-        eprintln!(
-            "{} users have a last-seen date that could not be read.",
-            s.unreadable_dates
-        );
     }
 }
 
@@ -348,7 +394,8 @@ fn session_error(e: SessionError) -> i32 {
     }
 }
 
-fn bad(message: &str) -> i32 {
+/// Prints a refusal of the input; nothing was changed.
+pub(super) fn bad(message: &str) -> i32 {
     eprintln!("offboard: {message}");
     EXIT_BAD_INPUT
 }

@@ -1,0 +1,108 @@
+//! The organization command line's options and words, without a network.
+
+use super::args::{OrgCommand, UsersArgs};
+use super::users::filter_of;
+use crate::cli::{Cli, Command};
+use crate::sweep::{Action, Counters};
+use clap::{CommandFactory, Parser};
+
+fn parse(args: &[&str]) -> Result<Cli, clap::Error> {
+    Cli::try_parse_from(["offboard"].iter().chain(args))
+}
+
+fn users(args: &[&str]) -> UsersArgs {
+    let mut all = vec![
+        "org",
+        "users",
+        "--org",
+        "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
+    ];
+    all.extend(args);
+    match parse(&all).unwrap().command {
+        Some(Command::Org(org)) => match org.command {
+            OrgCommand::Users(u) => u,
+            other => panic!("{other:?}"),
+        },
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn the_options_are_consistent_and_refuse_what_cannot_mean_anything() {
+    Cli::command().debug_assert();
+    let org = ["--org", "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"];
+    let act = |extra: &[&str]| {
+        let mut args = vec!["org", "suspend"];
+        args.extend(org);
+        args.extend(extra);
+        parse(&args)
+    };
+    assert!(act(&[]).is_err(), "the people must be given");
+    assert!(act(&["--csv", "a.csv", "--from-run", "r"]).is_err());
+    assert!(act(&["--csv", "a.csv"]).is_ok());
+    assert!(act(&["--from-run", "r", "--max-rate", "2"]).is_ok());
+    assert!(parse(&["org", "users", org[0], org[1], "--managed", "--unmanaged"]).is_err());
+    assert!(parse(&["org", "users", org[0], org[1], "--status", "gone"]).is_err());
+    assert!(parse(&["org", "key", "set", org[0], org[1]]).is_ok());
+    assert!(
+        parse(&["org", "key", "set", org[0], org[1], "--key", "x"]).is_err(),
+        "the key is never an argument"
+    );
+}
+
+#[test]
+fn filters_read_product_and_date_and_say_what_is_wrong() {
+    let f = filter_of(&users(&[
+        "--inactive-since",
+        "JIRA:2026-03-01",
+        "--no-admins",
+    ]))
+    .unwrap();
+    assert_eq!(
+        f.inactive_since,
+        Some(("jira".to_owned(), "2026-03-01".to_owned()))
+    );
+    assert_eq!((f.admins, f.managed, f.synced), (Some(false), None, None));
+    let f = filter_of(&users(&[
+        "--status",
+        "active",
+        "--status",
+        "suspended",
+        "--synced",
+    ]))
+    .unwrap();
+    assert_eq!(f.status, ["active", "suspended"]);
+    assert_eq!(f.synced, Some(true));
+    for bad in [
+        "jira",
+        ":2026-03-01",
+        "jira:2026-02-30",
+        "jira/x:2026-03-01",
+    ] {
+        let e = filter_of(&users(&["--inactive-since", bad])).unwrap_err();
+        assert!(e.contains("2026") || e.contains("product"), "{bad}: {e}");
+    }
+}
+
+#[test]
+fn the_summary_line_uses_the_actions_words_and_keeps_the_sites() {
+    let c = Counters {
+        removed: 3,
+        already_gone: 1,
+        cannot_remove: 2,
+        skipped: 4,
+        failed: 5,
+        not_attempted: 6,
+    };
+    assert_eq!(c.summary_line_for(Action::SiteRemove), c.summary_line());
+    assert_eq!(
+        c.summary_line_for(Action::Suspend),
+        "suspended=3 not_in_directory=1 refused=2 skipped=4 failed=5 not_attempted=6"
+    );
+    assert!(c
+        .summary_line_for(Action::Restore)
+        .starts_with("restored=3 "));
+    assert!(c
+        .summary_line_for(Action::Remove)
+        .starts_with("removed=3 not_in_directory=1 "));
+}
