@@ -184,6 +184,18 @@ pub struct OrgPreflightDto {
     pub already_done: u64,
 }
 
+impl From<crate::session::org::DryRunState> for PreflightState {
+    fn from(state: crate::session::org::DryRunState) -> Self {
+        use crate::session::org::DryRunState as D;
+        match state {
+            D::WouldAct => PreflightState::WouldAct,
+            D::Protected => PreflightState::Protected,
+            D::NotInDirectory => PreflightState::NotInDirectory,
+            D::AlreadyDone => PreflightState::AlreadyDone,
+        }
+    }
+}
+
 /// What the dry run found for one person.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]

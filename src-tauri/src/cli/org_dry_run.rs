@@ -3,11 +3,9 @@
 
 use super::actions::Chosen;
 use super::clean;
-use crate::atlassian::org::signals::end_state_holds;
 use crate::cli::EXIT_OK;
-use crate::roster::canonical_account_id;
-use crate::sweep::{Action, Guard, OrgFacts, Plan};
-use std::collections::HashMap;
+use crate::session::org::{dry_run, DryRunState};
+use crate::sweep::{Action, Plan};
 use std::io::Write;
 
 /// Prints one line per person (what a run would do, or why not) and a counts line; returns
@@ -15,17 +13,6 @@ use std::io::Write;
 pub fn report(plan: &Plan, chosen: &Chosen) -> i32 {
     eprintln!("Dry run: nothing will be changed.");
     let action = plan.action;
-    let guard = Guard::default().with_org_facts(
-        chosen
-            .users
-            .iter()
-            .map(|u| (u.account_id.clone(), OrgFacts::from(u))),
-    );
-    let by_id: HashMap<String, _> = chosen
-        .users
-        .iter()
-        .map(|u| (canonical_account_id(&u.account_id), u))
-        .collect();
     let would = format!("would_{}", action.phrase_verb());
     let already = already_key(action);
     let mut counts = [
@@ -51,14 +38,17 @@ pub fn report(plan: &Plan, chosen: &Chosen) -> i32 {
             clean(name)
         );
     };
-    for row in &plan.rows {
-        let user = by_id.get(&canonical_account_id(&row.account_id)).copied();
-        if let Some(why) = plan.protection(row, &guard) {
-            line(2, &row.account_id, &row.name, &why);
-        } else if end_state_holds(action, user) {
-            line(1, &row.account_id, &row.name, "");
-        } else {
-            line(0, &row.account_id, &row.name, "");
+    let directory = plan
+        .org
+        .as_ref()
+        .map_or("the directory", |t| t.directory_name.as_str());
+    for found in dry_run(plan, &chosen.users, directory) {
+        let row = &plan.rows[found.row];
+        match found.state {
+            DryRunState::Protected => line(2, &row.account_id, &row.name, &found.detail),
+            DryRunState::AlreadyDone => line(1, &row.account_id, &row.name, ""),
+            DryRunState::WouldAct => line(0, &row.account_id, &row.name, ""),
+            DryRunState::NotInDirectory => line(3, &row.account_id, &row.name, &found.detail),
         }
     }
     for (id, name) in &chosen.not_in_directory {

@@ -6,13 +6,14 @@
 use super::AppState;
 use crate::app::dto_plan::PlanDto;
 use crate::app::error::AppError;
-use crate::app::org_dto::{OrgPreflightDto, OrgPreflightRowDto, PreflightState};
-use crate::atlassian::org::{signals, OrgUser};
+use crate::app::org_dto::{OrgPreflightDto, OrgPreflightRowDto};
+use crate::atlassian::org::OrgUser;
 use crate::roster::canonical_account_id;
-use crate::session::org::{people_of_run, prepare_org, read_people, OrgChoice, OrgConnection};
+use crate::session::org::{
+    dry_run, people_of_run, prepare_org, read_people, OrgChoice, OrgConnection,
+};
 use crate::session::SessionError;
-use crate::sweep::{Action, Guard, OrgFacts, Plan};
-use std::collections::HashMap;
+use crate::sweep::{Action, Plan};
 use std::sync::Arc;
 
 impl AppState {
@@ -139,50 +140,20 @@ impl AppState {
         if !plan.action.is_org() || !same_place(&conn, plan) {
             return Err(SessionError::StalePlan.into());
         }
-        let directory = conn.directory()?;
         let ids: Vec<String> = plan.rows.iter().map(|r| r.account_id.clone()).collect();
-        let now = conn
-            .client
-            .users_by_id(&directory.directory_id, &ids)
-            .await
-            .map_err(|e| SessionError::DirectoryUnread(e.to_string()))?;
-        let now: HashMap<String, OrgUser> = now
-            .into_iter()
-            .map(|u| (canonical_account_id(&u.account_id), u))
-            .collect();
-        let guard = Guard::default()
-            .with_org_facts(now.iter().map(|(id, u)| (id.clone(), OrgFacts::from(u))));
+        let (now, _) = read_people(&conn, &ids).await?;
         let mut dto = OrgPreflightDto {
             plan_id: plan_id.to_owned(),
             ..OrgPreflightDto::default()
         };
-        for (i, row) in plan.rows.iter().enumerate() {
-            let user = now.get(&canonical_account_id(&row.account_id));
-            let (state, detail) = match (user, plan.protection(row, &guard)) {
-                (None, _) => (
-                    PreflightState::NotInDirectory,
-                    format!(
-                        "not in {} now: there is nobody to {}",
-                        directory.name,
-                        plan.action.phrase_verb()
-                    ),
-                ),
-                (Some(_), Some(why)) => (PreflightState::Protected, why),
-                (Some(u), None) if signals::end_state_holds(plan.action, Some(u)) => (
-                    PreflightState::AlreadyDone,
-                    format!("already {}", already_words(plan.action)),
-                ),
-                (Some(u), None) => (
-                    PreflightState::WouldAct,
-                    format!("{}: will be {}", status_words(u), plan.action.done_word()),
-                ),
-            };
+        for found in dry_run(plan, &now, &conn.directory()?.name) {
+            let row = &plan.rows[found.row];
             dto.push(OrgPreflightRowDto {
-                row: i,
+                row: found.row,
                 account_id: row.account_id.clone(),
                 name: row.name.clone(),
-                state,
-                detail,
+                state: found.state.into(),
+                detail: found.detail,
             });
         }
         Ok(dto)
@@ -214,21 +185,4 @@ pub(super) fn connect_to_run_place(plan: &Plan, purpose: &str) -> AppError {
         format!("To {purpose}, first connect to {place} (step 1)."),
     )
     .at("run")
-}
-
-/// The end state of `action`, after "already".
-fn already_words(action: Action) -> &'static str {
-    match action {
-        Action::Suspend => "suspended: nothing to suspend",
-        Action::Restore => "active: nothing to restore",
-        Action::Remove | Action::SiteRemove => "gone from the directory: nothing to remove",
-    }
-}
-
-/// The person's access now, in words.
-fn status_words(user: &OrgUser) -> String {
-    match user.membership_status.as_str() {
-        "" => "in the directory".to_owned(),
-        status => format!("access {status}"),
-    }
 }

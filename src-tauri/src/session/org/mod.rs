@@ -3,12 +3,14 @@
 //! export, planning an action with its phrase, and the guard read live before a run.
 
 mod connect;
+mod dry_run;
 mod filter;
 mod load;
 mod plan;
 mod users_csv;
 
 pub use connect::{OrgConnection, OrgConnector, PracticeOrg};
+pub use dry_run::{dry_run, DryRunRow, DryRunState};
 pub use filter::UserFilter;
 pub use load::{load_users, LoadProgress};
 pub use plan::{live_guard, people_of_run, prepare_org, OrgChoice};

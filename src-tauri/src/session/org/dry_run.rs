@@ -1,0 +1,137 @@
+//! The dry run of an organization plan: what a run would do to each person, from the
+//! directory as read (reads only), told apart exactly as the engine's guards would.
+
+use crate::atlassian::org::signals::end_state_holds;
+use crate::atlassian::org::OrgUser;
+use crate::roster::canonical_account_id;
+use crate::sweep::{Action, Guard, OrgFacts, Plan};
+use std::collections::HashMap;
+
+/// What a run would do to one person.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DryRunState {
+    /// The action would be sent.
+    WouldAct,
+    /// A guard of the core keeps the person out (the reason is the detail).
+    Protected,
+    /// The action's end state holds already (suspended, active, gone).
+    AlreadyDone,
+    /// The directory does not hold the person now.
+    NotInDirectory,
+}
+
+/// One planned person in the dry run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DryRunRow {
+    /// The plan's row.
+    pub row: usize,
+    /// What a run would do.
+    pub state: DryRunState,
+    /// Why, in words for the admin.
+    pub detail: String,
+}
+
+/// Tells every row of `plan` apart by what the directory says now (`now`: the planned people
+/// as just read from `directory_name`).
+pub fn dry_run(plan: &Plan, now: &[OrgUser], directory_name: &str) -> Vec<DryRunRow> {
+    let now: HashMap<String, &OrgUser> = now
+        .iter()
+        .map(|u| (canonical_account_id(&u.account_id), u))
+        .collect();
+    let guard =
+        Guard::default().with_org_facts(now.iter().map(|(id, u)| (id.clone(), OrgFacts::from(*u))));
+    let action = plan.action;
+    plan.rows
+        .iter()
+        .enumerate()
+        .map(|(row, r)| {
+            let user = now.get(&canonical_account_id(&r.account_id)).copied();
+            let (state, detail) = match (user, plan.protection(r, &guard)) {
+                (None, _) => (
+                    DryRunState::NotInDirectory,
+                    format!(
+                        "not in {directory_name} now: there is nobody to {}",
+                        action.phrase_verb()
+                    ),
+                ),
+                (Some(_), Some(why)) => (DryRunState::Protected, why),
+                (Some(u), None) if end_state_holds(action, Some(u)) => (
+                    DryRunState::AlreadyDone,
+                    format!("already {}", already_words(action)),
+                ),
+                (Some(u), None) => (
+                    DryRunState::WouldAct,
+                    format!("{}: will be {}", status_words(u), action.done_word()),
+                ),
+            };
+            DryRunRow { row, state, detail }
+        })
+        .collect()
+}
+
+/// The end state of `action`, after "already".
+fn already_words(action: Action) -> &'static str {
+    match action {
+        Action::Suspend => "suspended: nothing to suspend",
+        Action::Restore => "active: nothing to restore",
+        Action::Remove | Action::SiteRemove => "gone from the directory: nothing to remove",
+    }
+}
+
+/// The person's access now, in words.
+fn status_words(user: &OrgUser) -> String {
+    match user.membership_status.as_str() {
+        "" => "in the directory".to_owned(),
+        status => format!("access {status}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sweep::{OrgTarget, PlanRow};
+
+    fn user(id: &str, membership: &str, roles: &[&str]) -> OrgUser {
+        OrgUser {
+            account_id: id.into(),
+            membership_status: membership.into(),
+            platform_roles: roles.iter().map(|r| (*r).to_owned()).collect(),
+            ..OrgUser::default()
+        }
+    }
+
+    #[test]
+    fn each_person_is_told_apart_as_the_run_would_treat_them_now() {
+        let target = OrgTarget {
+            org_id: "o".into(),
+            org_name: "Acme".into(),
+            directory_id: "d".into(),
+            directory_name: "Acme directory".into(),
+        };
+        let rows = ["a", "b", "c", "d"].map(|id| PlanRow {
+            account_id: id.into(),
+            // The plan's copy says nothing odd: what the directory says now decides.
+            org: Some(OrgFacts::default()),
+            ..PlanRow::default()
+        });
+        let plan = Plan::for_org("http://127.0.0.1:1", target, Action::Suspend, rows);
+        let now = [
+            user("a", "active", &[]),
+            user("b", "suspended", &[]),
+            user("c", "active", &["atlassian/org-admin"]),
+        ];
+        let states: Vec<DryRunState> = dry_run(&plan, &now, "Acme directory")
+            .iter()
+            .map(|r| r.state)
+            .collect();
+        assert_eq!(
+            states,
+            [
+                DryRunState::WouldAct,
+                DryRunState::AlreadyDone,
+                DryRunState::Protected,
+                DryRunState::NotInDirectory
+            ]
+        );
+    }
+}
