@@ -7,14 +7,13 @@ use super::{choose_directory, clean, connect, dry_run, failed, open};
 use crate::atlassian::org::{OrgApi, OrgClient, OrgUser};
 use crate::cli::run::{bad, client_config, confirm_typed, execute, pace, print_read};
 use crate::cli::ResumeArgs;
-use crate::roster::{canonical_account_id, import_file};
+use crate::roster::import_file;
 use crate::session::org::{
-    live_guard, match_export, people_of_run, prepare_org, OrgChoice, OrgConnection, OrgConnector,
+    live_guard, match_export, people_of_run, prepare_org, read_people, OrgChoice, OrgConnection,
+    OrgConnector,
 };
-use crate::session::SessionError;
 use crate::sweep::{Action, Plan, Run, RunOptions};
 use crate::vault::OsKeychain;
-use std::collections::HashMap;
 use std::sync::Arc;
 
 /// Protected or missing people listed by name before the count says "and N more".
@@ -140,35 +139,26 @@ async fn people_now(conn: &OrgConnection, earlier: &Plan, ids: &[String]) -> Res
             )));
         }
     }
-    let directory = conn.directory().map_err(failed)?.directory_id.clone();
-    let found = conn
-        .client
-        .users_by_id(&directory, ids)
-        .await
-        .map_err(|e| failed(SessionError::from(e)))?;
-    let by_id: HashMap<String, &OrgUser> = found
-        .iter()
-        .map(|u| (canonical_account_id(&u.account_id), u))
-        .collect();
-    let mut chosen = Chosen {
-        users: Vec::new(),
-        not_in_directory: Vec::new(),
+    let (users, missing) = read_people(conn, ids).await.map_err(failed)?;
+    let name_of = |id: &str| {
+        earlier
+            .rows
+            .iter()
+            .find(|r| r.account_id == id)
+            .map(|r| r.name.clone())
+            .unwrap_or_default()
+    };
+    let chosen = Chosen {
+        users,
+        not_in_directory: missing
+            .into_iter()
+            .map(|id| {
+                let name = name_of(&id);
+                (id, name)
+            })
+            .collect(),
         source: format!("run {}", earlier.run_id),
     };
-    for id in ids {
-        match by_id.get(&canonical_account_id(id)) {
-            Some(u) => chosen.users.push((*u).clone()),
-            None => {
-                let name = earlier
-                    .rows
-                    .iter()
-                    .find(|r| r.account_id == *id)
-                    .map(|r| r.name.clone())
-                    .unwrap_or_default();
-                chosen.not_in_directory.push((id.clone(), name));
-            }
-        }
-    }
     Ok(chosen)
 }
 

@@ -107,29 +107,14 @@ pub fn prepare(
             "A rehearsal removes exactly one person: pick one.".into(),
         ));
     }
-    let selected: HashSet<String> = rows.iter().map(|r| r.account_id.clone()).collect();
     let mut plan = Plan::new(conn.client.site().base_url(), &conn.email, rows);
     plan.source_file = Some(source.display().to_string());
     plan.rehearsal = rehearsal;
     plan.practice = conn.practice;
     plan.unlock_admins = unlock_admins;
-    plan.unlocked_ids = unlocked
-        .iter()
-        .map(|id| canonical_account_id(id))
-        .filter(|id| selected.contains(id))
-        .collect::<HashSet<_>>()
-        .into_iter()
-        .collect();
-    plan.unlocked_ids.sort();
+    plan.unlock_rows(unlocked);
     let guard = Guard::new(&conn.me.account_id, site_admins);
-    let protected: Vec<(String, String)> = plan
-        .rows
-        .iter()
-        .filter_map(|r| {
-            plan.protection(r, &guard)
-                .map(|why| (r.account_id.clone(), why))
-        })
-        .collect();
+    let protected = plan.protected_rows(&guard);
     let to_remove = plan.rows.len() - protected.len();
     if rehearsal {
         if let Some((_, reason)) = protected.first() {

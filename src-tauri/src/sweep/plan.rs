@@ -218,6 +218,36 @@ impl Plan {
         plan
     }
 
+    /// Unlocks the admins among `ids` (any form) that are rows of this plan, one by one; ids
+    /// of other rows are ignored. Kept canonical, sorted, each once.
+    pub fn unlock_rows(&mut self, ids: &[String]) {
+        let rows: HashSet<String> = self
+            .rows
+            .iter()
+            .map(|r| canonical_account_id(&r.account_id))
+            .collect();
+        let mut unlocked: Vec<String> = ids
+            .iter()
+            .map(|id| canonical_account_id(id))
+            .filter(|id| rows.contains(id))
+            .collect::<HashSet<_>>()
+            .into_iter()
+            .collect();
+        unlocked.sort();
+        self.unlocked_ids = unlocked;
+    }
+
+    /// The rows protected under `guard`, with the reason, in plan order.
+    pub fn protected_rows(&self, guard: &Guard) -> Vec<(String, String)> {
+        self.rows
+            .iter()
+            .filter_map(|r| {
+                self.protection(r, guard)
+                    .map(|why| (r.account_id.clone(), why))
+            })
+            .collect()
+    }
+
     /// How many rows are protected under `guard` (see [`Plan::protection`]).
     pub fn count_protected(&self, guard: &Guard) -> usize {
         self.rows

@@ -4,9 +4,7 @@
 use super::super::{Prepared, SessionError};
 use super::connect::OrgConnection;
 use crate::atlassian::org::OrgUser;
-use crate::roster::canonical_account_id;
 use crate::sweep::{read_plan, read_state, Action, Guard, OrgFacts, Outcome, Plan, PlanRow};
-use std::collections::HashSet;
 use std::path::Path;
 
 /// What the admin chose in organization mode.
@@ -49,30 +47,8 @@ pub fn prepare_org(conn: &OrgConnection, choice: OrgChoice<'_>) -> Result<Prepar
     plan.source_file = choice.source;
     plan.practice = conn.practice;
     plan.unlock_admins = choice.unlock_admins;
-    let selected: HashSet<String> = plan
-        .rows
-        .iter()
-        .map(|r| canonical_account_id(&r.account_id))
-        .collect();
-    let mut unlocked: Vec<String> = choice
-        .unlocked
-        .iter()
-        .map(|id| canonical_account_id(id))
-        .filter(|id| selected.contains(id))
-        .collect::<HashSet<_>>()
-        .into_iter()
-        .collect();
-    unlocked.sort();
-    plan.unlocked_ids = unlocked;
-    let guard = Guard::default();
-    let protected: Vec<(String, String)> = plan
-        .rows
-        .iter()
-        .filter_map(|r| {
-            plan.protection(r, &guard)
-                .map(|why| (r.account_id.clone(), why))
-        })
-        .collect();
+    plan.unlock_rows(choice.unlocked);
+    let protected = plan.protected_rows(&Guard::default());
     let to_act = plan.rows.len() - protected.len();
     let verb = choice.action.phrase_verb();
     let target = conn.target()?;
@@ -145,12 +121,7 @@ pub async fn live_guard(
         return Err(SessionError::StalePlan);
     }
     let ids: Vec<String> = plan.rows.iter().map(|r| r.account_id.clone()).collect();
-    let directory = conn.directory()?.directory_id.clone();
-    let now = conn
-        .client
-        .users_by_id(&directory, &ids)
-        .await
-        .map_err(|e| SessionError::DirectoryUnread(e.to_string()))?;
+    let (now, _) = super::read_people(conn, &ids).await?;
     let guard = Guard::default().with_org_facts(
         now.iter()
             .map(|u| (u.account_id.clone(), OrgFacts::from(u))),

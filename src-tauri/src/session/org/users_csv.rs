@@ -110,7 +110,7 @@ pub async fn read_people(
         .client
         .users_by_id(&directory, ids)
         .await
-        .map_err(|e| SessionError::DirectoryUnread(e.to_string()))?;
+        .map_err(unread)?;
     let mut by_id: HashMap<String, OrgUser> = found
         .into_iter()
         .map(|u| (canonical_account_id(&u.account_id), u))
@@ -123,4 +123,32 @@ pub async fn read_people(
         }
     }
     Ok((users, missing))
+}
+
+/// A failed read of the directory: refused credentials keep their own words (and the command
+/// line's exit code 3); anything else says the directory could not be read.
+fn unread(e: crate::atlassian::org::OrgError) -> SessionError {
+    if e.credentials_refused() {
+        SessionError::Org(e)
+    } else {
+        SessionError::DirectoryUnread(e.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::atlassian::org::OrgError;
+
+    #[test]
+    fn a_refused_key_keeps_its_words_and_anything_else_is_an_unread_directory() {
+        assert!(matches!(
+            unread(OrgError::Unauthorized),
+            SessionError::Org(OrgError::Unauthorized)
+        ));
+        assert!(matches!(
+            unread(OrgError::Network("reset".into())),
+            SessionError::DirectoryUnread(_)
+        ));
+    }
 }
