@@ -2,11 +2,13 @@
 //! (kept apart from cli.rs, which holds the site's).
 
 use super::config::{DEFAULT_ORG_API_KEY, DEFAULT_ORG_ID, DEFAULT_ORG_NAME};
+use super::org::{is_lifecycle_call, is_manage_path};
 use super::state::{is_org_write, RecordedRequest};
 use super::PracticeConfig;
 use std::collections::BTreeMap;
 
-/// Options of the practice organization (the Organization admin API under `/admin/`).
+/// Options of the practice organization (the Organization admin API under `/admin/`, the
+/// user-management API under `/users/`).
 #[derive(Debug, Clone, clap::Args)]
 pub struct PracticeOrgArgs {
     /// The practice organization's id.
@@ -32,6 +34,12 @@ pub struct PracticeOrgArgs {
     /// A restore that would take the active members past N answers 409 (licence limit).
     #[arg(long, value_name = "N")]
     pub org_licence_limit: Option<usize>,
+    /// Start the practice clock at least N days ahead of today. A deleted managed account is
+    /// pending deletion for 14 days on this clock, then gone for good. While the site runs,
+    /// POST /practice/clock with {"advanceDays": N} (no key needed) moves it N days forward;
+    /// it never goes back, even across launches.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub org_clock_days: u32,
 }
 
 impl PracticeOrgArgs {
@@ -44,6 +52,7 @@ impl PracticeOrgArgs {
         config.org_directories = self.org_directories;
         config.org_retry_after = !self.org_no_retry_after;
         config.org_licence_limit = self.org_licence_limit;
+        config.org_clock_days = self.org_clock_days;
     }
 
     /// The banner's organization lines, as the site's login is printed: the practice key is
@@ -60,18 +69,22 @@ impl PracticeOrgArgs {
     }
 }
 
-/// One line on the organization's requests, e.g. `PRACTICE_ORG_SAW requests=40 writes=30
-/// 204=28 403=2`; `None` when none arrived.
+/// One line on the organization's requests (`/admin/` and `/users/`), e.g.
+/// `PRACTICE_ORG_SAW requests=40 writes=30 204=28 403=2`, where writes are suspend, restore,
+/// remove and the lifecycle actions; `None` when none arrived.
 pub(crate) fn tally(record: &[RecordedRequest]) -> Option<String> {
     let org: Vec<&RecordedRequest> = record
         .iter()
-        .filter(|r| super::org::is_org_path(&r.path))
+        .filter(|r| super::org::is_org_path(&r.path) || is_manage_path(&r.path))
         .collect();
     if org.is_empty() {
         return None;
     }
     let mut by_status = BTreeMap::new();
-    let writes: Vec<&&RecordedRequest> = org.iter().filter(|r| is_org_write(r)).collect();
+    let writes: Vec<&&RecordedRequest> = org
+        .iter()
+        .filter(|r| is_org_write(r) || is_lifecycle_call(&r.method, &r.path))
+        .collect();
     for r in &writes {
         let key = r.status.map_or_else(|| "dropped".into(), |s| s.to_string());
         *by_status.entry(key).or_insert(0u64) += 1;
@@ -115,6 +128,7 @@ mod tests {
         assert_eq!(config.org_directories, 1);
         assert!(config.org_retry_after);
         assert_eq!(config.org_licence_limit, None);
+        assert_eq!(config.org_clock_days, 0);
         assert_eq!(
             parse(&[]).banner(),
             format!("PRACTICE_ORG_ID={DEFAULT_ORG_ID}\nPRACTICE_ORG_KEY={DEFAULT_ORG_API_KEY}\n")
@@ -137,6 +151,8 @@ mod tests {
             "--org-no-retry-after",
             "--org-licence-limit",
             "40",
+            "--org-clock-days",
+            "15",
         ]);
         let mut config = PracticeConfig::default();
         args.apply(&mut config);
@@ -149,6 +165,7 @@ mod tests {
         assert_eq!(config.org_directories, 3);
         assert!(!config.org_retry_after);
         assert_eq!(config.org_licence_limit, Some(40));
+        assert_eq!(config.org_clock_days, 15);
         assert!(args.banner().ends_with("PRACTICE_ORG_SCOPED_KEY=k2\n"));
     }
 
@@ -175,6 +192,16 @@ mod tests {
         assert_eq!(
             tally(&record).unwrap(),
             "PRACTICE_ORG_SAW requests=4 writes=3 204=1 403=1 dropped=1"
+        );
+        let lifecycle = [
+            r("GET", "/users/a/manage", Some(200)),
+            r("POST", "/users/a/manage/lifecycle/delete", Some(200)),
+            r("POST", "/users/b/manage/lifecycle/disable", Some(409)),
+            r("POST", "/practice/clock", Some(200)),
+        ];
+        assert_eq!(
+            tally(&lifecycle).unwrap(),
+            "PRACTICE_ORG_SAW requests=3 writes=2 200=1 409=1"
         );
     }
 }

@@ -166,6 +166,10 @@ pub struct PracticeConfig {
     /// Atlassian documents a cap of 10 for the GET listing only; this plays a search that
     /// shares it (ORG-API.md "to verify" 4).
     pub org_search_max_ids: Option<usize>,
+    /// Days the practice clock starts ahead of the computer's, at least (it only moves
+    /// forward: `POST /practice/clock` with `{"advanceDays": N}` moves it on while the site
+    /// runs). A deleted managed account is pending deletion for 14 days on this clock.
+    pub org_clock_days: u32,
 }
 
 impl Default for PracticeConfig {
@@ -201,6 +205,7 @@ impl Default for PracticeConfig {
             org_retry_after: true,
             org_licence_limit: None,
             org_search_max_ids: None,
+            org_clock_days: 0,
         }
     }
 }
@@ -245,6 +250,7 @@ impl fmt::Debug for PracticeConfig {
             .field("org_retry_after", &self.org_retry_after)
             .field("org_licence_limit", &self.org_licence_limit)
             .field("org_search_max_ids", &self.org_search_max_ids)
+            .field("org_clock_days", &self.org_clock_days)
             .finish()
     }
 }

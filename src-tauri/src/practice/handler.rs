@@ -1,5 +1,7 @@
 //! Request handling: routing, authentication, the user read endpoints, and the hyper glue.
-//! Paths under `/admin/` are the organization API's (org/mod.rs).
+//! Paths under `/admin/` (the organization admin API) and `/users/` (the user-management API)
+//! are the organization's (org/mod.rs); `/practice/clock` is the practice clock's knob
+//! (org/clock.rs).
 
 use super::credentials;
 use super::reply::{user_json, Outcome, Reply};
@@ -69,8 +71,12 @@ pub(crate) async fn serve(
     kill: Arc<Notify>,
     req: Request<Incoming>,
 ) -> Result<Response<Full<Bytes>>, Infallible> {
-    if super::org::is_org_path(req.uri().path()) {
+    let path = req.uri().path();
+    if super::org::is_org_path(path) || super::org::is_manage_path(path) {
         return super::org::serve(state, kill, req).await;
+    }
+    if super::org::is_knob_path(path) {
+        return super::org::serve_knob(state, kill, req).await;
     }
     let header = |name: &str| {
         req.headers()

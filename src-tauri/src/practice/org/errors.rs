@@ -1,12 +1,14 @@
 //! The practice organization's refusals and their replies, in Atlassian's shapes (ORG-API.md
 //! §8): `ProxyError` (`{"code":401,"message":…}`, a number) for the gateway's 401 and the v1
-//! 429, and the `Errors` envelope (`{"errors":[{id,status,code,title,detail}]}`, strings) for
-//! everything else. Where Atlassian documents no code, the one used here is the practice
-//! site's assumption, marked as such: clients must read the status and the detail, not rely on
-//! these codes.
+//! 429, the `Errors` envelope (`{"errors":[{id,status,code,title,detail}]}`, strings) for
+//! everything else under `/admin/`, and the user-management API's `{"key":…,"context":…}`
+//! (shape 5) under `/users/` (whose 429 is the gateway's `ProxyError` too). Where Atlassian
+//! documents no code, the one used here is the practice site's assumption, marked as such:
+//! clients must read the status and the detail, not rely on these codes.
 
+use super::lifecycle::{Ineligible, Reason, INELIGIBLE_LINK};
 use crate::practice::reply::Reply;
-use serde_json::json;
+use serde_json::{json, Value};
 
 /// Which generation of the API a path belongs to (their 429 bodies differ).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -15,6 +17,8 @@ pub(crate) enum ApiGen {
     V1,
     /// `/admin/v2/…` (and any other `/admin/` path)
     V2,
+    /// `/users/…`: the user-management API.
+    Users,
 }
 
 /// Why the practice organization refuses a request; the message is the `detail` an admin reads.
@@ -87,6 +91,15 @@ pub(crate) enum OrgRefusal {
     /// A drawn fault (or a change the site could not save).
     #[error("{0}")]
     Internal(String),
+    /// The user-management API does not know this account (or it was permanently deleted).
+    #[error("The account {0} was not found.")]
+    AccountNotFound(String),
+    /// The key does not hold the privilege the action needs on this account.
+    #[error("You can't do this to this account ({}).", .0.key())]
+    ActionForbidden(Reason),
+    /// The account is not eligible for the action right now.
+    #[error("{}", .1.message())]
+    Ineligible(String, Ineligible),
 }
 
 impl OrgRefusal {
@@ -115,14 +128,57 @@ impl OrgRefusal {
             OrgRefusal::UnknownPath => (404, "NOT_FOUND", "Not Found"),
             OrgRefusal::WrongMethod => (405, "METHOD_NOT_ALLOWED", "Method Not Allowed"),
             OrgRefusal::Internal(_) => (500, "ADMIN-500-1", "Internal Server Error"),
+            OrgRefusal::AccountNotFound(_) => (404, "ADMIN-404-8", "User not found"),
+            OrgRefusal::ActionForbidden(_) => (403, "ADMIN-403-3", "Forbidden"),
+            OrgRefusal::Ineligible(..) => (409, "ADMIN-409-28", "Conflict"),
         }
     }
 
-    /// The reply: `ProxyError` for a 401 (and a v1 429), the `Errors` envelope otherwise.
+    /// The user-management API's body (ORG-API.md §8 shape 5); keys Atlassian does not list
+    /// (`notFound` aside) are the practice site's assumption.
+    fn users_body(&self) -> Value {
+        let message = || json!({ "message": self.to_string() });
+        match self {
+            OrgRefusal::Unauthorized => json!({ "key": "unauthorized" }),
+            OrgRefusal::InsufficientScope => json!({ "key": "forbidden.insufficientScope" }),
+            OrgRefusal::AccountNotFound(_) => json!({ "key": "accountNotFound" }),
+            OrgRefusal::ActionForbidden(reason) => json!({
+                "key": "forbidden.action",
+                "context": { "allowed": false, "reason": { "key": reason.key() } },
+            }),
+            OrgRefusal::Ineligible(account_id, why) => json!({
+                "key": "conflict.lifecycleErrors",
+                "context": {
+                    "message": "This account isn't eligible for the requested action",
+                    "accountId": account_id,
+                    "errorCodes": [{
+                        "code": why.code(),
+                        "message": why.message(),
+                        "link": INELIGIBLE_LINK,
+                    }],
+                },
+            }),
+            OrgRefusal::InvalidRequest(_) => {
+                json!({ "key": "bodyParseFailure", "context": message() })
+            }
+            OrgRefusal::UnknownPath => json!({ "key": "notFound", "context": message() }),
+            OrgRefusal::WrongMethod => json!({ "key": "methodNotAllowed", "context": message() }),
+            OrgRefusal::Internal(_) => {
+                json!({ "key": "internalServerError", "context": message() })
+            }
+            _ => json!({ "key": "forbidden", "context": message() }),
+        }
+    }
+
+    /// The reply: `ProxyError` for a 401 (and a 429 outside v2), the `Errors` envelope
+    /// otherwise; under `/users/` the user-management API's shape.
     pub(crate) fn reply(&self, api: ApiGen) -> Reply {
         let (status, code, title) = self.parts();
-        let proxy = matches!(self, OrgRefusal::Unauthorized)
-            || (matches!(self, OrgRefusal::RateLimited) && api == ApiGen::V1);
+        let rate = matches!(self, OrgRefusal::RateLimited);
+        if api == ApiGen::Users && !rate {
+            return Reply::json(status, &self.users_body());
+        }
+        let proxy = matches!(self, OrgRefusal::Unauthorized) || (rate && api != ApiGen::V2);
         if proxy {
             let message = if status == 401 {
                 "Unauthorized"
@@ -193,5 +249,44 @@ mod tests {
             "The API key does not have the required scope (insufficientScope) for this operation."
         );
         assert_eq!(OrgRefusal::LicenceLimit.reply(ApiGen::V2).status, 409);
+    }
+
+    #[test]
+    fn the_user_management_api_answers_in_its_own_shape() {
+        let users = |r: OrgRefusal| {
+            let reply = r.reply(ApiGen::Users);
+            (reply.status, body(&reply))
+        };
+        assert_eq!(
+            users(OrgRefusal::Unauthorized),
+            (401, json!({"key": "unauthorized"}))
+        );
+        assert_eq!(
+            users(OrgRefusal::InsufficientScope),
+            (403, json!({"key": "forbidden.insufficientScope"}))
+        );
+        assert_eq!(
+            users(OrgRefusal::AccountNotFound("a".into())),
+            (404, json!({"key": "accountNotFound"}))
+        );
+        assert_eq!(
+            users(OrgRefusal::ActionForbidden(Reason::Scim)),
+            (
+                403,
+                json!({"key": "forbidden.action", "context": {"allowed": false,
+                    "reason": {"key": "externalDirectory.scim"}}})
+            )
+        );
+        let (status, conflict) = users(OrgRefusal::Ineligible("a1".into(), Ineligible::OwnsSites));
+        assert_eq!(status, 409);
+        assert_eq!(conflict["key"], "conflict.lifecycleErrors");
+        assert_eq!(conflict["context"]["accountId"], "a1");
+        assert_eq!(
+            conflict["context"]["errorCodes"][0]["link"],
+            "https://confluence.atlassian.com/x/pTgoPQ"
+        );
+        let (status, rate) = users(OrgRefusal::RateLimited);
+        assert_eq!((status, &rate["code"]), (429, &json!(429)), "the gateway's");
+        assert_eq!(users(OrgRefusal::UnknownPath).1["key"], "notFound");
     }
 }

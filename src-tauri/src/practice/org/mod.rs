@@ -2,16 +2,23 @@
 //! §6) in the same process and on the same port as the site, under `/admin/`. Bearer org API
 //! keys (one without scopes, optionally one with), the org and its directories, paged
 //! `users/search` with `expand` and opaque cursors, one user's details, and suspend / restore /
-//! remove with the refusals the admin UI makes. Its accounts are seeded from the site's people
-//! (seed.rs); the site's reply delay, fault knobs and rate apply here too, every request is
-//! recorded with the site's, and a practice run's changes are remembered across launches
-//! beside the site's removals (changes.rs).
+//! remove with the refusals the admin UI makes. Under `/users/` it plays the user-management
+//! API's managed-account lifecycle (manage.rs, lifecycle.rs: privileges, disable, enable,
+//! delete with its 14-day grace period, cancel-delete) with the same key, and under
+//! `/practice/clock` a knob that moves the practice clock forward (clock.rs). Its accounts are
+//! seeded from the site's people (seed.rs); the site's reply delay, fault knobs and rate apply
+//! here too, every request is recorded with the site's, and a practice run's changes are
+//! remembered across launches beside the site's removals (changes.rs).
 
 mod changes;
+mod clock;
 mod cursor;
 mod errors;
+mod faults;
 mod gate;
 mod inspect;
+mod lifecycle;
+mod manage;
 mod reads;
 mod routes;
 mod search;
@@ -20,7 +27,11 @@ mod state;
 mod view;
 mod writes;
 
+#[cfg(test)]
+mod lifecycle_tests;
+
 pub(crate) use changes::{open as open_changes, OrgChange};
+pub(crate) use clock::{is_knob_path, serve as serve_knob};
 pub(crate) use state::{OrgLive, OrgSetup};
 
 use super::reply::{Outcome, Reply};
@@ -43,13 +54,24 @@ const BODY_LIMIT: usize = 64 * 1024;
 /// Most directories a practice organization may have.
 const MAX_DIRECTORIES: usize = 20;
 
-/// True for the paths this module answers.
+/// True for the paths of the organization admin API (`/admin/`).
 pub(crate) fn is_org_path(path: &str) -> bool {
     path == "/admin" || path.starts_with("/admin/")
 }
 
+/// True for the paths of the user-management API (`/users/`).
+pub(crate) fn is_manage_path(path: &str) -> bool {
+    path == "/users" || path.starts_with("/users/")
+}
+
+/// True for a user-management lifecycle action (`POST /users/{id}/manage/lifecycle/…`).
+pub(crate) fn is_lifecycle_call(method: &str, path: &str) -> bool {
+    method == "POST" && is_manage_path(path) && path.contains("/manage/lifecycle/")
+}
+
 /// The organization's setup and accounts for a site with this config, with the changes an
-/// earlier launch remembered replayed in order.
+/// earlier launch remembered replayed in order, the clock at least `org_clock_days` ahead, and
+/// the grace periods that ended meanwhile over.
 pub(crate) fn build(
     config: &PracticeConfig,
     changes: Option<super::state::OrgChanges>,
@@ -62,6 +84,16 @@ pub(crate) fn build(
         }
         setup.changes = Some(log);
     }
+    let wanted = config.org_clock_days.min(lifecycle::MAX_CLOCK_DAYS);
+    if live.clock_days < wanted {
+        let change = OrgChange::ClockAdvanced(wanted - live.clock_days);
+        if let Some(log) = &setup.changes {
+            // Best effort: unsaved, the same option at the next launch moves it again.
+            let _ = log.record(&change.line(""));
+        }
+        live.apply(change, "");
+    }
+    live.settle();
     (setup, live)
 }
 
@@ -94,10 +126,20 @@ pub(crate) fn validate(config: &PracticeConfig) -> Result<(), PracticeError> {
             &format!("use a number from 1 to {MAX_DIRECTORIES}"),
         );
     }
+    if config.org_clock_days > lifecycle::MAX_CLOCK_DAYS {
+        return invalid(
+            "org-clock-days",
+            &format!(
+                "use a number of days from 0 to {}",
+                lifecycle::MAX_CLOCK_DAYS
+            ),
+        );
+    }
     Ok(())
 }
 
-/// Serves one request under `/admin/`; `kill` closes the connection when a drop is drawn.
+/// Serves one request under `/admin/` or `/users/`; `kill` closes the connection when a drop
+/// is drawn.
 pub(crate) async fn serve(
     state: Arc<SiteState>,
     kill: Arc<Notify>,
@@ -169,6 +211,7 @@ fn decide(
     // The key's owner is the practice caller; the record names them, never the key.
     let who = Some(state.config.admin_email.clone());
     let mut live = state.live();
+    live.org.settle();
     let pace = match gate::take(&state.config, live.org_bucket.as_mut(), asked.api) {
         Ok(pace) => pace,
         Err(too_many) => return (Outcome::Reply(too_many), who),
@@ -238,6 +281,13 @@ fn dispatch(
             check_org(org)?;
             Ok(writes::write(state, live, key, dir, account, *kind))
         }
+        OrgRoute::Privileges { account } => {
+            let found = manage::privileges(state, live, key, account, asked.query)?;
+            ok(found)
+        }
+        OrgRoute::Lifecycle { account, action } => Ok(manage::lifecycle(
+            state, live, key, account, *action, asked.body,
+        )),
         OrgRoute::WrongMethod => Err(OrgRefusal::WrongMethod),
         OrgRoute::Unknown => Err(OrgRefusal::UnknownPath),
     }
@@ -251,6 +301,17 @@ mod tests {
     fn only_admin_paths_are_the_organizations() {
         assert!(is_org_path("/admin/v1/orgs") && is_org_path("/admin"));
         assert!(!is_org_path("/administrator") && !is_org_path("/rest/api/3/user"));
+        assert!(is_manage_path("/users/a/manage") && !is_manage_path("/usersx"));
+        assert!(!is_manage_path("/rest/api/3/users/search"));
+        assert!(is_lifecycle_call(
+            "POST",
+            "/users/a/manage/lifecycle/delete"
+        ));
+        assert!(!is_lifecycle_call(
+            "GET",
+            "/users/a/manage/lifecycle/delete"
+        ));
+        assert!(!is_lifecycle_call("POST", "/users/a/manage"));
     }
 
     #[test]
@@ -275,6 +336,10 @@ mod tests {
             },
             PracticeConfig {
                 org_directories: MAX_DIRECTORIES + 1,
+                ..PracticeConfig::default()
+            },
+            PracticeConfig {
+                org_clock_days: lifecycle::MAX_CLOCK_DAYS + 1,
                 ..PracticeConfig::default()
             },
         ];

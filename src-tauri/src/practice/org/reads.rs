@@ -86,7 +86,8 @@ pub(crate) fn directories(
 }
 
 /// `GET …/directories/{dir|-}/users/{accountId}`: the user's details (the search's fields
-/// without expansions, plus `deactivatedOn`), or 404 when the directory does not list them.
+/// without expansions, plus `deactivatedOn`: when the account was deactivated or its deletion
+/// asked for, on the practice clock), or 404 when the directory does not list them.
 pub(crate) fn user(
     setup: &OrgSetup,
     live: &OrgLive,
@@ -98,7 +99,9 @@ pub(crate) fn user(
         .filter(|m| m.listed_in(dir))
         .ok_or_else(|| OrgRefusal::UserNotFound(account_id.to_string()))?;
     let mut data = user_json(setup, member, Expand::default());
-    data["deactivatedOn"] = Value::Null;
+    data["deactivatedOn"] = member
+        .deactivated_on
+        .map_or(Value::Null, |t| json!(super::seed::iso(t)));
     Ok(json!({ "data": data }))
 }
 

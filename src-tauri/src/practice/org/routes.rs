@@ -1,7 +1,9 @@
 //! Which organization endpoint a request asks for (ORG-API.md's endpoint table), from its
-//! method and path alone.
+//! method and path alone: the admin API under `/admin/`, the user-management API under
+//! `/users/`.
 
 use super::errors::ApiGen;
+use super::lifecycle::Action;
 use hyper::Method;
 
 /// What a write does to one directory member.
@@ -39,6 +41,10 @@ pub(crate) enum OrgRoute {
         account: String,
         kind: WriteKind,
     },
+    /// `GET /users/{accountId}/manage[?privileges=…]`
+    Privileges { account: String },
+    /// `POST /users/{accountId}/manage/lifecycle/{action}`
+    Lifecycle { account: String, action: Action },
     /// A known path asked with another method.
     WrongMethod,
     /// Anything else under `/admin/`.
@@ -49,7 +55,10 @@ impl OrgRoute {
     /// The account id a user path names (recorded with the request).
     pub(crate) fn account_id(&self) -> Option<&str> {
         match self {
-            OrgRoute::User { account, .. } | OrgRoute::Write { account, .. } => Some(account),
+            OrgRoute::User { account, .. }
+            | OrgRoute::Write { account, .. }
+            | OrgRoute::Privileges { account }
+            | OrgRoute::Lifecycle { account, .. } => Some(account),
             _ => None,
         }
     }
@@ -57,20 +66,25 @@ impl OrgRoute {
 
 /// The API generation of a path, for the shape of its 429.
 pub(crate) fn api_gen(path: &str) -> ApiGen {
-    if path.starts_with("/admin/v1/") || path == "/admin/v1" {
+    if super::is_manage_path(path) {
+        ApiGen::Users
+    } else if path.starts_with("/admin/v1/") || path == "/admin/v1" {
         ApiGen::V1
     } else {
         ApiGen::V2
     }
 }
 
-/// Routes one request under `/admin/`.
+/// Routes one request under `/admin/` or `/users/`.
 pub(crate) fn route(method: &Method, path: &str) -> OrgRoute {
     let segments: Vec<&str> = path
         .trim_end_matches('/')
         .split('/')
         .skip(1) // the empty segment before the leading slash
         .collect();
+    if segments.first() == Some(&"users") {
+        return users_route(method, &segments);
+    }
     let get = method == Method::GET;
     let owned = |s: &str| s.to_string();
     let (expected_get, found) = match segments.as_slice() {
@@ -125,6 +139,27 @@ pub(crate) fn route(method: &Method, path: &str) -> OrgRoute {
         found
     } else {
         OrgRoute::WrongMethod
+    }
+}
+
+/// Routes one request of the user-management API (ORG-API.md §6).
+fn users_route(method: &Method, segments: &[&str]) -> OrgRoute {
+    match segments {
+        ["users", account, "manage"] if method == Method::GET => OrgRoute::Privileges {
+            account: percent_decode(account),
+        },
+        ["users", _, "manage"] => OrgRoute::WrongMethod,
+        ["users", account, "manage", "lifecycle", action] => {
+            match (Action::from_segment(action), method == Method::POST) {
+                (None, _) => OrgRoute::Unknown,
+                (Some(_), false) => OrgRoute::WrongMethod,
+                (Some(action), true) => OrgRoute::Lifecycle {
+                    account: percent_decode(account),
+                    action,
+                },
+            }
+        }
+        _ => OrgRoute::Unknown,
     }
 }
 
@@ -207,6 +242,49 @@ mod tests {
         assert_eq!(route(&Method::POST, &other), OrgRoute::Unknown);
         assert_eq!(route(&Method::GET, "/admin/v3/orgs"), OrgRoute::Unknown);
         assert_eq!(route(&Method::GET, "/admin/"), OrgRoute::Unknown);
+    }
+
+    #[test]
+    fn user_management_paths() {
+        assert_eq!(
+            route(&Method::GET, "/users/712020%3Aab/manage"),
+            OrgRoute::Privileges {
+                account: "712020:ab".into()
+            }
+        );
+        let actions = [
+            ("disable", Action::Disable),
+            ("enable", Action::Enable),
+            ("delete", Action::Delete),
+            ("cancel-delete", Action::CancelDelete),
+        ];
+        for (segment, action) in actions {
+            let path = format!("/users/a1/manage/lifecycle/{segment}");
+            let got = route(&Method::POST, &path);
+            assert_eq!(got.account_id(), Some("a1"));
+            assert_eq!(
+                got,
+                OrgRoute::Lifecycle {
+                    account: "a1".into(),
+                    action
+                }
+            );
+            assert_eq!(route(&Method::GET, &path), OrgRoute::WrongMethod);
+        }
+        assert_eq!(
+            route(&Method::POST, "/users/a1/manage"),
+            OrgRoute::WrongMethod
+        );
+        let unknown = [
+            "/users/a1/manage/lifecycle/explode",
+            "/users/a1",
+            "/users",
+            "/users/a1/manage/lifecycle",
+        ];
+        for path in unknown {
+            assert_eq!(route(&Method::POST, path), OrgRoute::Unknown, "{path}");
+        }
+        assert_eq!(api_gen("/users/a1/manage"), ApiGen::Users);
     }
 
     #[test]

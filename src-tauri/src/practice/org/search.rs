@@ -139,7 +139,7 @@ impl Search {
             && any(&b.status, m.status())
             && b.claim_status.as_deref().is_none_or(|c| c == claim)
             && any(&b.membership_status, m.membership_status())
-            && any(&b.account_status, "active")
+            && any(&b.account_status, m.account_status())
             && self.term.as_deref().is_none_or(|t| {
                 m.name.to_lowercase().contains(t) || email.to_lowercase().contains(t)
             })

@@ -8,12 +8,22 @@
 //! person `user-access-admin`; about 1 in 8 managed accounts synced from an identity provider,
 //! the rest invited; about 1 in 20 already suspended; 2–3 extra managed accounts without
 //! membership; product activity spread over the 18 months before 2026-11-30; a few groups.
+//!
+//! For the managed-account lifecycle, among the plain invited people (managed, not synced, no
+//! role, not the caller, not suspended): 1–2 own sites they created (disable and delete answer
+//! 409), and about 1 in 10 (at least 2 when there are enough) are left unclaimed by the
+//! organization (`claimStatus: unmanaged`, as when a domain is verified but not all of its
+//! accounts are claimed), on top of the people without a visible email on the domain. These
+//! draws use their own generator, so every other draw is what it was before them. Each account
+//! gets a `Kind` naming what it is, for tests.
 
 use super::state::{
-    Activity, OrgDirectory, OrgGroup, OrgMember, OrgSetup, ORG_ADMIN, SITE_ADMIN, USER_ACCESS_ADMIN,
+    Activity, Kind, OrgDirectory, OrgGroup, OrgMember, OrgSetup, ORG_ADMIN, SITE_ADMIN,
+    USER_ACCESS_ADMIN,
 };
 use crate::practice::{PracticeConfig, PracticeUser};
 use rand::rngs::StdRng;
+use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use std::collections::HashSet;
 use time::macros::datetime;
@@ -21,6 +31,8 @@ use time::OffsetDateTime;
 
 /// Mixed into the seed so the organization's draws are its own, not the site's.
 const ORG_SALT: u64 = 0x0a6d_17a1_5eed_0001;
+/// Mixed into the seed for the lifecycle draws (site owners, unclaimed accounts).
+const LIFECYCLE_SALT: u64 = 0x0a6d_17a1_5eed_0002;
 /// "Today" for activity dates: fixed, so a seed tells the same story on every day it runs.
 pub(crate) const ACTIVITY_NOW: OffsetDateTime = datetime!(2026-11-30 00:00 UTC);
 /// How far back activity goes: about 18 months.
@@ -120,6 +132,12 @@ pub(crate) fn seed(config: &PracticeConfig) -> (OrgSetup, Vec<OrgMember>) {
         if roles.contains(&SITE_ADMIN) {
             member_groups.push(admin_group);
         }
+        let kind = match () {
+            _ if is_caller || !roles.is_empty() || suspended => Kind::Other,
+            _ if !managed => Kind::Unmanaged,
+            _ if synced => Kind::Synced,
+            _ => Kind::Managed,
+        };
         members.push(OrgMember {
             account_id: person.account_id.clone(),
             name: person.display_name.clone(),
@@ -135,8 +153,12 @@ pub(crate) fn seed(config: &PracticeConfig) -> (OrgSetup, Vec<OrgMember>) {
             groups: member_groups,
             added_to_org: added_to_org(&mut rng),
             mfa: managed && rng.random_bool(0.7),
+            kind,
+            deactivated_on: None,
+            deletion_requested: None,
         });
     }
+    lifecycle_kinds(&mut members, config.seed);
     let extras = 2 + usize::from(rng.random_bool(0.5));
     for (first, last) in &NO_MEMBERSHIP[..extras] {
         members.push(OrgMember {
@@ -154,6 +176,9 @@ pub(crate) fn seed(config: &PracticeConfig) -> (OrgSetup, Vec<OrgMember>) {
             groups: Vec::new(),
             added_to_org: added_to_org(&mut rng),
             mfa: false,
+            kind: Kind::Other,
+            deactivated_on: None,
+            deletion_requested: None,
         });
     }
     let setup = OrgSetup {
@@ -164,6 +189,37 @@ pub(crate) fn seed(config: &PracticeConfig) -> (OrgSetup, Vec<OrgMember>) {
         max_account_ids: config.org_search_max_ids,
     };
     (setup, members)
+}
+
+/// Picks the site owners and the unclaimed accounts among the plain invited people.
+fn lifecycle_kinds(members: &mut [OrgMember], seed: u64) {
+    let mut rng = StdRng::seed_from_u64(seed ^ LIFECYCLE_SALT);
+    let mut plain: Vec<usize> = (0..members.len())
+        .filter(|&i| members[i].kind == Kind::Managed)
+        .collect();
+    plain.shuffle(&mut rng);
+    let n = plain.len();
+    let owners = match n {
+        0..=2 => 0,
+        3..=5 => 1,
+        _ => 1 + usize::from(rng.random_bool(0.5)),
+    };
+    // Leave at least two plain managed people for everything else.
+    let unclaimed = (n / 10).max(2).min(n.saturating_sub(owners + 2));
+    let google = usize::from(n >= owners + unclaimed + 4);
+    for (k, &i) in plain.iter().take(owners + unclaimed + google).enumerate() {
+        let m = &mut members[i];
+        if k < owners {
+            m.kind = Kind::SiteOwner;
+        } else if k == owners + unclaimed {
+            m.kind = Kind::GoogleSynced;
+        } else {
+            m.kind = Kind::Unmanaged;
+            m.managed = false;
+            m.source = None;
+            m.mfa = false;
+        }
+    }
 }
 
 /// The people of the site (the caller added as the site adds it), each once, in order.

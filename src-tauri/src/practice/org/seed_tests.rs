@@ -1,3 +1,4 @@
+use super::seed as seed_fn;
 use super::*;
 use crate::practice::practice_admin_ids;
 
@@ -65,14 +66,30 @@ fn a_realistic_mix_of_managed_synced_suspended_and_activity() {
     let managed = in_dirs.iter().filter(|m| m.managed).count();
     let unmanaged = in_dirs.len() - managed;
     assert!(unmanaged > 50, "{unmanaged}");
+    let mut unclaimed = 0;
     for m in &in_dirs {
         let on_domain = m
             .email
             .as_deref()
             .is_some_and(|e| e.ends_with("@example.com"));
-        assert_eq!(m.managed, on_domain, "{}", m.account_id);
+        // Off the domain: never managed. On it: managed unless the seed left it unclaimed.
+        assert!(on_domain || !m.managed, "{}", m.account_id);
+        if on_domain && !m.managed {
+            unclaimed += 1;
+            assert_eq!(m.kind, Kind::Unmanaged, "{}", m.account_id);
+        }
         assert_eq!(m.source.is_some(), m.managed);
     }
+    // About 1 in 10 of the plain invited people (those still plain, the site owners, and
+    // the unclaimed themselves).
+    let plain = count(&members, |m| {
+        matches!(m.kind, Kind::Managed | Kind::SiteOwner)
+    });
+    assert_eq!(
+        unclaimed,
+        (plain + unclaimed) / 10,
+        "{unclaimed} of {plain}"
+    );
     let synced = in_dirs
         .iter()
         .filter(|m| m.source == Some("synced"))
@@ -139,4 +156,36 @@ fn a_missing_caller_is_added_as_on_the_site() {
     assert_eq!(members[0].name, "Practice Admin");
     assert_eq!(members[0].email.as_deref(), Some("admin@example.com"));
     assert_eq!(count(&members, |m| m.directory.is_some()), 1);
+}
+
+#[test]
+fn lifecycle_kinds_are_plain_people_and_a_few_own_sites() {
+    for (n, seed) in [(300, 7), (40, 2), (12, 5)] {
+        let config = PracticeConfig::generated(n, seed);
+        let (_, members) = seed_fn(&config);
+        let of = |k: Kind| count(&members, |m| m.kind == k);
+        let owners = of(Kind::SiteOwner);
+        assert!((1..=2).contains(&owners), "{n}: {owners} site owners");
+        assert!(of(Kind::Unmanaged) >= 2 && of(Kind::Managed) >= 2, "{n}");
+        assert_eq!(of(Kind::GoogleSynced), usize::from(n >= 40), "{n}");
+        for m in members.iter().filter(|m| m.kind != Kind::Other) {
+            assert!(m.directory.is_some() && m.roles.is_empty() && !m.suspended);
+            assert_ne!(m.account_id, config.caller_account_id);
+            let synced = m.source == Some("synced");
+            match m.kind {
+                Kind::Managed | Kind::SiteOwner | Kind::GoogleSynced => {
+                    assert!(m.managed && !synced)
+                }
+                Kind::Unmanaged => assert!(!m.managed && !m.mfa),
+                Kind::Synced => assert!(m.managed && synced),
+                Kind::Other => unreachable!(),
+            }
+        }
+        assert!(members
+            .iter()
+            .all(|m| m.deactivated_on.is_none() && m.deletion_requested.is_none()));
+    }
+    // Nobody plain to pick: nobody owns sites.
+    let (_, alone) = seed_fn(&PracticeConfig::default());
+    assert!(alone.iter().all(|m| m.kind == Kind::Other));
 }

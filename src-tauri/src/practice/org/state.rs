@@ -1,10 +1,12 @@
 //! What the practice organization holds: its fixed setup (directories, groups, the site it
 //! reports activity for, the file that remembers changes) and its members, whose membership
-//! changes as writes arrive.
+//! and lifecycle change as writes arrive, with the practice clock that ends pending deletions.
 
 use super::changes::OrgChange;
+use super::lifecycle::{GRACE_DAYS, MAX_CLOCK_DAYS};
 use crate::practice::removals::RemovalLog;
 use std::collections::HashMap;
+use time::OffsetDateTime;
 
 /// The org-admin platform role.
 pub(crate) const ORG_ADMIN: &str = "atlassian/org-admin";
@@ -42,6 +44,27 @@ pub(crate) struct Activity {
     pub(crate) last_active: Option<String>,
 }
 
+/// What the seed made of an account, so tests pick one without guessing (seed.rs). Every kind
+/// but `Other` is a directory member without an admin role, not the key's owner, and not
+/// suspended when seeded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    /// Managed and invited: every lifecycle action works on it.
+    Managed,
+    /// Not claimed by the organization: the manage API refuses it (`managedAccount`).
+    Unmanaged,
+    /// Managed, synced from an identity provider: refused (`externalDirectory.scim`).
+    Synced,
+    /// Managed and invited, but owns sites it created: disable and delete answer 409.
+    SiteOwner,
+    /// Managed and invited, plain to the organization API, but Google Workspace sync manages
+    /// it: the manage API refuses lifecycle actions (`externalDirectory.google`). The one kind
+    /// only Atlassian's per-account check tells apart (Offboard's dry run shows "not allowed").
+    GoogleSynced,
+    /// Anyone else: the key's owner, admins, the seeded suspended, accounts without membership.
+    Other,
+}
+
 /// One account the organization knows.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct OrgMember {
@@ -62,7 +85,7 @@ pub(crate) struct OrgMember {
     pub(crate) directory: Option<usize>,
     /// Access suspended in its directory.
     pub(crate) suspended: bool,
-    /// Removed from its directory: unknown to every later request.
+    /// Removed from its directory, or permanently deleted: unknown to every later request.
     pub(crate) gone: bool,
     /// Platform roles, e.g. `atlassian/org-admin`.
     pub(crate) roles: Vec<&'static str>,
@@ -74,6 +97,12 @@ pub(crate) struct OrgMember {
     pub(crate) added_to_org: String,
     /// Two-step verification on (managed accounts only).
     pub(crate) mfa: bool,
+    /// What the seed made of it.
+    pub(crate) kind: Kind,
+    /// When the account was deactivated (practice clock); `None` while it is active.
+    pub(crate) deactivated_on: Option<OffsetDateTime>,
+    /// When its deletion was asked for (practice clock): pending deletion until 14 days on.
+    pub(crate) deletion_requested: Option<OffsetDateTime>,
 }
 
 impl OrgMember {
@@ -86,13 +115,34 @@ impl OrgMember {
         }
     }
 
-    /// The composite status (ORG-API.md §3): every practice account is active, so it follows
-    /// the membership.
+    /// The composite status (ORG-API.md §3): `for_deletion` while a deletion is pending,
+    /// `deactivated` for another inactive account, otherwise it follows the membership.
     pub(crate) fn status(&self) -> &'static str {
+        if self.deletion_requested.is_some() {
+            return "for_deletion";
+        }
+        if self.deactivated_on.is_some() {
+            return "deactivated";
+        }
         match self.membership_status() {
             "no_membership" => "not_invited",
             other => other,
         }
+    }
+
+    /// `inactive` when deactivated or pending deletion (which "appears as temporarily
+    /// deactivated", ORG-API.md §6), otherwise `active`.
+    pub(crate) fn account_status(&self) -> &'static str {
+        if self.deactivated_on.is_some() || self.deletion_requested.is_some() {
+            "inactive"
+        } else {
+            "active"
+        }
+    }
+
+    /// True for an account that owns sites it created (disable and delete answer 409).
+    pub(crate) fn owns_sites(&self) -> bool {
+        self.kind == Kind::SiteOwner
     }
 
     /// True when a search or read of directory `dir` (`None` = `-`, every directory) lists it.
@@ -125,12 +175,16 @@ impl OrgSetup {
     }
 }
 
-/// The organization's accounts, in the seeded order every page follows.
+/// The organization's accounts, in the seeded order every page follows, and the practice
+/// clock.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct OrgLive {
     /// Every account ever seeded (removed ones marked `gone`, so positions never move).
     pub(crate) members: Vec<OrgMember>,
     index: HashMap<String, usize>,
+    /// Days the practice clock runs ahead of the computer's: it starts at 0 and only moves
+    /// forward (`/practice/clock`, `PracticeSite::advance_clock_days`).
+    pub(crate) clock_days: u32,
 }
 
 impl OrgLive {
@@ -168,9 +222,34 @@ impl OrgLive {
             .count()
     }
 
+    /// The practice clock: the computer's time plus `clock_days`, in whole seconds.
+    pub(crate) fn now(&self) -> OffsetDateTime {
+        let now = OffsetDateTime::now_utc();
+        let now = now.replace_nanosecond(0).unwrap_or(now);
+        now + time::Duration::days(i64::from(self.clock_days))
+    }
+
+    /// Permanently deletes every account whose 14-day grace period has ended on the practice
+    /// clock; called before anything reads or changes the organization.
+    pub(crate) fn settle(&mut self) {
+        let now = self.now();
+        for m in &mut self.members {
+            let ended = m
+                .deletion_requested
+                .is_some_and(|since| now >= since + time::Duration::days(GRACE_DAYS));
+            if ended {
+                m.gone = true;
+            }
+        }
+    }
+
     /// Applies one change; unknown accounts are ignored (the change was remembered from a
     /// launch with other practice users).
     pub(crate) fn apply(&mut self, change: OrgChange, account_id: &str) {
+        if let OrgChange::ClockAdvanced(days) = change {
+            self.clock_days = self.clock_days.saturating_add(days).min(MAX_CLOCK_DAYS);
+            return;
+        }
         let Some(i) = self.position(account_id) else {
             return;
         };
@@ -179,6 +258,18 @@ impl OrgLive {
             OrgChange::Suspended => member.suspended = true,
             OrgChange::Restored => member.suspended = false,
             OrgChange::Removed => member.gone = true,
+            OrgChange::Deactivated(at) => {
+                member.deactivated_on.get_or_insert(at);
+            }
+            OrgChange::Reactivated => member.deactivated_on = None,
+            OrgChange::DeletionRequested(at) => {
+                // Pending deletion "appears as temporarily deactivated" (ORG-API.md §6).
+                member.deactivated_on.get_or_insert(at);
+                member.deletion_requested = Some(at);
+            }
+            // The account stays deactivated: enable is a separate step (module doc, lifecycle.rs).
+            OrgChange::DeletionCancelled => member.deletion_requested = None,
+            OrgChange::ClockAdvanced(_) => {}
         }
     }
 }
@@ -203,6 +294,9 @@ mod tests {
             groups: Vec::new(),
             added_to_org: "2024-01-01T00:00:00Z".into(),
             mfa: false,
+            kind: Kind::Managed,
+            deactivated_on: None,
+            deletion_requested: None,
         }
     }
 

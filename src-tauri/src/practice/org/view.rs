@@ -54,7 +54,7 @@ pub(crate) fn user_json(setup: &OrgSetup, m: &OrgMember, expand: Expand) -> Valu
         "accountId": m.account_id,
         "accountType": "atlassian",
         "status": m.status(),
-        "accountStatus": "active",
+        "accountStatus": m.account_status(),
         "membershipStatus": m.membership_status(),
         "addedToOrg": m.added_to_org,
         "name": m.name,

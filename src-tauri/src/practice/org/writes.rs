@@ -4,7 +4,7 @@
 //!
 //! Order of checks once the key and the rate are accepted: the key's scopes (403
 //! `insufficientScope`), the directory (`-` is a 400, an unknown id a 404), the fault draw
-//! (503, 500 or a dropped connection before anything changes, as `delete.rs` draws them), then
+//! (503, 500 or a dropped connection before anything changes, faults.rs), then
 //! the account: unknown or in another directory 404, without membership 404, the key's owner
 //! 403, an organization admin 403, synced from an identity provider 403 (suspend and remove
 //! only, as the admin UI refuses them), a restore past the licence limit 409. Suspending a
@@ -14,13 +14,12 @@
 
 use super::changes::OrgChange;
 use super::errors::{ApiGen, OrgRefusal};
+use super::faults::with_faults;
 use super::gate::OrgKey;
 use super::routes::WriteKind;
 use super::state::ORG_ADMIN;
-use crate::practice::delete::{pick, Fault};
 use crate::practice::reply::{Outcome, Reply};
 use crate::practice::state::{Live, SiteState};
-use rand::Rng;
 
 /// Handles one write from an accepted key.
 pub(crate) fn write(
@@ -41,35 +40,13 @@ pub(crate) fn write(
     let Some(dir) = state.org.directory(dir) else {
         return refuse(OrgRefusal::DirectoryNotFound(dir.to_string()));
     };
-    let draw: f64 = live.rng.random();
-    let fault = pick(draw, &live.faults);
-    // Only 500s and drops can come after the change; the second draw keeps that seeded too.
-    let after =
-        matches!(fault, Some(Fault::Internal | Fault::Dropped)) && live.rng.random_bool(0.5);
-    let internal = || OrgRefusal::Internal("Internal server error.".into()).reply(ApiGen::V2);
-    match fault {
-        Some(Fault::Unavailable) => {
-            let r = Reply::gateway_page(503, "Service Unavailable")
-                .with_header("retry-after", state.config.retry_after_secs.to_string());
-            return Outcome::Reply(r);
+    let internal = OrgRefusal::Internal("Internal server error.".into()).reply(ApiGen::V2);
+    with_faults(state, live, internal, |live| {
+        match change(state, live, dir, account_id, kind) {
+            Ok(()) => Reply::empty(204),
+            Err(refusal) => refusal.reply(ApiGen::V2),
         }
-        Some(Fault::UnavailableBare) => {
-            return Outcome::Reply(Reply::gateway_page(503, "Service Unavailable"))
-        }
-        Some(Fault::Internal) if !after => return Outcome::Reply(internal()),
-        Some(Fault::Dropped) if !after => return Outcome::Drop,
-        _ => {}
-    }
-    let reply = match change(state, live, dir, account_id, kind) {
-        Ok(()) => Reply::empty(204),
-        Err(refusal) => refusal.reply(ApiGen::V2),
-    };
-    match fault {
-        Some(Fault::Internal) => Outcome::Reply(internal()),
-        Some(Fault::Dropped) => Outcome::Drop,
-        Some(Fault::Slow) => Outcome::Slow(reply, live.faults.slow_delay),
-        _ => Outcome::Reply(reply),
-    }
+    })
 }
 
 /// The rules for one account (no pace, no faults); saves the change before applying it.
@@ -115,18 +92,28 @@ fn change(
         }
         WriteKind::Remove => OrgChange::Removed,
     };
-    if let Some(log) = &state.org.changes {
-        // Synced before the 204, as site removals are: a change the client hears of is one
-        // the next launch still knows. Unsaved, it is not applied.
-        log.record(&change.line(account_id)).map_err(|e| {
-            OrgRefusal::Internal(format!(
-                "The practice site could not save this change in {}: {e}",
-                log.path().display()
-            ))
-        })?;
-    }
+    remember(state, change, account_id)?;
     org.apply(change, account_id);
     Ok(())
+}
+
+/// Saves one change in the organization's changes file (when there is one) before it is
+/// applied: synced before the reply, as site removals are, so a change the client hears of
+/// is one the next launch still knows. Unsaved, it must not be applied.
+pub(crate) fn remember(
+    state: &SiteState,
+    change: OrgChange,
+    account_id: &str,
+) -> Result<(), OrgRefusal> {
+    let Some(log) = &state.org.changes else {
+        return Ok(());
+    };
+    log.record(&change.line(account_id)).map_err(|e| {
+        OrgRefusal::Internal(format!(
+            "The practice site could not save this change in {}: {e}",
+            log.path().display()
+        ))
+    })
 }
 
 #[cfg(test)]
