@@ -11,6 +11,8 @@ use offboard::vault::ApiToken;
 use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
+#[path = "org_client/lifecycle.rs"]
+mod lifecycle;
 #[path = "org_client/writes.rs"]
 mod writes;
 

@@ -438,3 +438,6 @@ mod org_runs;
 
 #[path = "window_commands/org_practice.rs"]
 mod org_practice;
+
+#[path = "window_commands/org_lifecycle.rs"]
+mod org_lifecycle;

@@ -55,8 +55,16 @@ pub enum Command {
     Token(TokenArgs),
     /// List the runs kept on this computer.
     Runs(RunsArgs),
-    /// Organization mode: list the users of an organization's directory, or suspend, restore
-    /// or remove them, with an organization API key (made without scopes at admin.atlassian.com).
+    /// Undo an earlier suspend, deactivate or delete-account run, as a run of its own.
+    ///
+    /// Restores the access a suspend run suspended, reactivates the accounts a deactivate run
+    /// deactivated, or cancels the deletions of a delete-account run while their 14 days last
+    /// (the last day is shown). The undo is planned, confirmed with a typed phrase, journalled
+    /// and verified like any run. Site runs, removals and undo runs cannot be undone by Offboard.
+    Undo(org::UndoArgs),
+    /// Organization mode: list the users of an organization's directory, suspend, restore or
+    /// remove them, or deactivate or delete the accounts your company manages, with an
+    /// organization API key (made without scopes at admin.atlassian.com).
     Org(org::OrgArgs),
     /// Run the practice site: a simulated Atlassian site on this computer, for learning and tests.
     // Boxed: its many knobs would otherwise make every command as large.
@@ -121,7 +129,7 @@ pub struct DeleteArgs {
     pub run: RunArgs,
 }
 
-/// What `delete` and `org suspend|restore|remove` share about how a run goes and what it keeps.
+/// What `delete`, `org ACTION` and `undo` share about how a run goes and what it keeps.
 #[derive(Debug, Args)]
 pub struct RunArgs {
     /// Most requests in flight at once (default 8, at most 32).
@@ -244,6 +252,7 @@ pub fn main() -> i32 {
             Command::Resume(args) => run::resume(args).await,
             Command::Token(args) => token::token(args).await,
             Command::Runs(args) => run::list(args),
+            Command::Undo(args) => org::undo(args).await,
             Command::Org(args) => org::org(args).await,
             Command::PracticeSite(args) => crate::practice::run_cli(*args).await,
         }

@@ -3,6 +3,7 @@
 #![allow(dead_code)] // each suite uses its own subset
 
 use offboard::practice::{write_export, PracticeConfig, PracticeSite};
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Output;
 use std::time::Duration;
@@ -262,4 +263,66 @@ pub async fn poll_until(secs: u64, what: &str, mut ready: impl FnMut() -> bool) 
         );
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
+}
+
+/// The counters of the line on standard output that holds `key=` (the run's summary, the dry
+/// run's counts, `org users --csv-out`'s count).
+pub fn counts(out: &Output, key: &str) -> BTreeMap<String, u64> {
+    let (stdout, stderr) = texts(out);
+    let line = stdout
+        .lines()
+        .find(|l| {
+            l.split_whitespace()
+                .any(|kv| kv.starts_with(&format!("{key}=")))
+        })
+        .unwrap_or_else(|| panic!("no line with {key}=:\n{stdout}\n{stderr}"));
+    line.split_whitespace()
+        .filter_map(|kv| kv.split_once('='))
+        .map(|(k, v)| (k.to_owned(), v.parse().unwrap()))
+        .collect()
+}
+
+/// An export (as admin.atlassian.com writes it) of the site's people with these ids.
+pub fn export_of(setup: &Setup, name: &str, ids: &[String]) -> PathBuf {
+    let wanted: BTreeSet<&str> = ids.iter().map(String::as_str).collect();
+    let people: Vec<_> = setup
+        .config
+        .users
+        .iter()
+        .filter(|u| wanted.contains(u.account_id.as_str()))
+        .cloned()
+        .collect();
+    assert_eq!(
+        people.len(),
+        wanted.len(),
+        "every id is one of the site's people"
+    );
+    let path = setup.tmp.path().join(name);
+    write_export(&people, &path).unwrap();
+    path
+}
+
+/// The run folders now.
+pub fn run_dirs(setup: &Setup) -> BTreeSet<PathBuf> {
+    std::fs::read_dir(setup.journal_dir())
+        .map(|d| d.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default()
+}
+
+/// The one run folder that is not in `before`.
+pub fn new_run(setup: &Setup, before: &BTreeSet<PathBuf>) -> PathBuf {
+    let mut new: Vec<PathBuf> = run_dirs(setup).difference(before).cloned().collect();
+    assert_eq!(new.len(), 1, "expected one new run folder: {new:?}");
+    new.pop().unwrap()
+}
+
+/// Asserts every plan row of the run in `dir` has exactly one outcome in its journal.
+pub fn decided_once(dir: &Path) {
+    let plan = offboard::sweep::read_plan(dir).unwrap();
+    let outcomes = per_row(&journal_records(dir), "outcome");
+    assert_eq!(outcomes.len(), plan.rows.len(), "every row decided");
+    assert!(
+        outcomes.values().all(|n| *n == 1),
+        "a row was decided twice"
+    );
 }

@@ -459,9 +459,12 @@ pub struct RunSummaryDto {
     action_title: &'static str,
     /// The organization (organization mode only).
     org_name: Option<String>,
-    /// The action that undoes this finished run ("restore" after a suspend run that suspended
-    /// someone): the history's "Restore these users".
+    /// The action that undoes this finished run, if it did something to undo: "restore" after
+    /// a suspend, "reactivate" after a deactivate, "cancel_delete" after a delete-account run
+    /// while its deletions can still be cancelled (the history's undo buttons).
     undo: Option<&'static str>,
+    /// For a delete-account run: until when its deletions can be cancelled (RFC 3339).
+    undo_until: Option<String>,
 }
 
 impl RunSummaryDto {
@@ -473,8 +476,13 @@ impl RunSummaryDto {
             .undo()
             .filter(|_| !active && info.last_status.is_some())
             .map(|a| a.as_str());
+        let undo_until = info.undo_until().filter(|_| undo.is_some()).and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        });
         RunSummaryDto {
             undo,
+            undo_until,
             action: info.action,
             action_title: info.action.title(),
             org_name: info.org_name.clone(),

@@ -155,7 +155,7 @@ impl From<crate::session::SessionError> for AppError {
             S::DirectoryUnread(_) => ("directory_unread", None),
             S::LoadCancelled => ("cancelled", None),
             S::TooManyPages(_) => ("too_many_pages", None),
-            S::NotASuspendRun(_) => ("no_run", None),
+            S::NotASuspendRun(_) | S::GraceEnded { .. } => ("no_run", None),
             S::UsersFile { .. } => ("users_file", None),
         };
         AppError {

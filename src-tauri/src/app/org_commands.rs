@@ -89,8 +89,9 @@ pub async fn org_choose_export<R: Runtime>(
     }
 }
 
-/// Builds the plan of `action` (`suspend`, `restore`, `remove`) for `ids`, or for the people of
-/// run `from_run` ("Restore these users"); `start_run` starts it.
+/// Builds the plan of `action` (`suspend`, `restore`, `remove`, `deactivate`, `reactivate`,
+/// `delete_account`, `cancel_delete`) for `ids`, or for the people of run `from_run` (the
+/// history's undo); `start_run` starts it.
 #[tauri::command]
 pub async fn org_prepare(
     state: State<'_, AppState>,

@@ -182,6 +182,8 @@ pub struct OrgPreflightDto {
     pub not_in_directory: u64,
     /// People already in the action's end state (suspended for suspend, active for restore).
     pub already_done: u64,
+    /// People Atlassian's per-account check does not allow the account action for.
+    pub not_allowed: u64,
 }
 
 impl From<crate::session::org::DryRunState> for PreflightState {
@@ -192,6 +194,7 @@ impl From<crate::session::org::DryRunState> for PreflightState {
             D::Protected => PreflightState::Protected,
             D::NotInDirectory => PreflightState::NotInDirectory,
             D::AlreadyDone => PreflightState::AlreadyDone,
+            D::NotAllowed => PreflightState::NotAllowed,
         }
     }
 }
@@ -208,6 +211,8 @@ pub enum PreflightState {
     NotInDirectory,
     /// The action's end state holds already.
     AlreadyDone,
+    /// Atlassian's per-account check does not allow this account action.
+    NotAllowed,
 }
 
 /// One person of the dry run.
@@ -234,6 +239,7 @@ impl OrgPreflightDto {
             PreflightState::Protected => &mut self.protected,
             PreflightState::NotInDirectory => &mut self.not_in_directory,
             PreflightState::AlreadyDone => &mut self.already_done,
+            PreflightState::NotAllowed => &mut self.not_allowed,
         };
         *count += 1;
         self.rows.push(row);

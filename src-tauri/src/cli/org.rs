@@ -1,7 +1,8 @@
-//! `offboard org …`: organization mode on the command line (DESIGN.md §6), over the session
-//! core's organization steps and the one engine `offboard delete` uses. Connecting (the key
-//! from the keychain, `OFFBOARD_ORG_API_KEY` or a hidden prompt, never an argument), choosing
-//! the directory, and the exit codes live here; listing, actions and the key in the siblings.
+//! `offboard org …` and `offboard undo`: organization mode on the command line (DESIGN.md
+//! §6), over the session core's organization steps and the one engine `offboard delete` uses.
+//! Connecting (the key from the keychain, `OFFBOARD_ORG_API_KEY` or a hidden prompt, never an
+//! argument), choosing the directory, and the exit codes live here; listing, actions, undo and
+//! the key in the siblings.
 
 #[path = "org_actions.rs"]
 mod actions;
@@ -11,6 +12,8 @@ mod args;
 mod dry_run;
 #[path = "org_key.rs"]
 mod key;
+#[path = "undo.rs"]
+mod undo;
 #[path = "org_users.rs"]
 mod users;
 
@@ -20,6 +23,7 @@ mod tests;
 
 pub use actions::resume;
 pub use args::OrgArgs;
+pub use undo::{undo, undo_words, UndoArgs};
 
 use super::confirm::interactive;
 use super::{EXIT_BAD_INPUT, EXIT_CREDENTIALS};
@@ -39,6 +43,10 @@ pub async fn org(args: OrgArgs) -> i32 {
         OrgCommand::Suspend(a) => actions::act(Action::Suspend, a).await,
         OrgCommand::Restore(a) => actions::act(Action::Restore, a).await,
         OrgCommand::Remove(a) => actions::act(Action::Remove, a).await,
+        OrgCommand::Deactivate(a) => actions::act(Action::Deactivate, a).await,
+        OrgCommand::Reactivate(a) => actions::act(Action::Reactivate, a).await,
+        OrgCommand::DeleteAccount(a) => actions::act(Action::DeleteAccount, a).await,
+        OrgCommand::CancelDelete(a) => actions::act(Action::CancelDelete, a).await,
         OrgCommand::Key(a) => key::key(a).await,
     }
 }

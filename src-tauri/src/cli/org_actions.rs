@@ -1,4 +1,5 @@
-//! `offboard org suspend|restore|remove`, and `offboard resume` of an organization run: the
+//! `offboard org suspend|restore|remove|deactivate|reactivate|delete-account|cancel-delete`,
+//! `offboard resume` of an organization run, and the planning `offboard undo` shares: the
 //! people from an export or an earlier run, matched to the directory, planned by the session
 //! core (its guards decide who is protected), confirmed, then run by the one engine.
 
@@ -6,18 +7,24 @@ use super::args::ActionArgs;
 use super::{choose_directory, clean, connect, dry_run, failed, open};
 use crate::atlassian::org::{OrgApi, OrgClient, OrgUser};
 use crate::cli::run::{bad, client_config, confirm_typed, execute, pace, print_read};
-use crate::cli::ResumeArgs;
+use crate::cli::{NetArgs, ResumeArgs, RunArgs};
 use crate::roster::import_file;
 use crate::session::org::{
-    live_guard, match_export, people_of_run, prepare_org, read_people, OrgChoice, OrgConnection,
-    OrgConnector,
+    live_guard, match_export, people_of_run, prepare_org, read_people, read_privileges, OrgChoice,
+    OrgConnection, OrgConnector,
 };
-use crate::sweep::{Action, Plan, Run, RunOptions};
+use crate::sweep::{Action, PaceSettings, Plan, Run, RunOptions};
 use crate::vault::OsKeychain;
 use std::sync::Arc;
 
 /// Protected or missing people listed by name before the count says "and N more".
 const LISTED: usize = 20;
+
+/// Why `--unlock-admins` is refused for the account actions: it would unlock nothing.
+pub(super) const NO_UNLOCK_FOR_ACCOUNTS: &str =
+    "--unlock-admins does not apply to account actions: Offboard never deactivates or deletes \
+     an admin's account (remove their admin roles at admin.atlassian.com first), and reactivate \
+     and cancel-delete may already reach admins. Run the command again without it";
 
 /// The people an action was asked for, as the directory describes them now.
 pub(super) struct Chosen {
@@ -29,7 +36,21 @@ pub(super) struct Chosen {
     pub source: String,
 }
 
-/// Runs `offboard org suspend|restore|remove`.
+/// How a planned action goes on from the plan: the command line's choices.
+pub(super) struct Going<'a> {
+    /// Report what a run would do; change nothing.
+    pub dry_run: bool,
+    /// No typed confirmation.
+    pub yes: bool,
+    /// Site and user-access admins unlocked (suspend and remove only).
+    pub unlock_admins: bool,
+    /// The pace asked for.
+    pub pace: PaceSettings,
+    /// Results copy, runs folder, connection options.
+    pub run: &'a RunArgs,
+}
+
+/// Runs `offboard org ACTION`.
 pub async fn act(action: Action, args: ActionArgs) -> i32 {
     match act_inner(action, args).await {
         Ok(code) | Err(code) => code,
@@ -37,6 +58,9 @@ pub async fn act(action: Action, args: ActionArgs) -> i32 {
 }
 
 async fn act_inner(action: Action, mut args: ActionArgs) -> Result<i32, i32> {
+    if action.is_lifecycle() && args.unlock_admins {
+        return Err(bad(NO_UNLOCK_FOR_ACCOUNTS));
+    }
     let config = client_config(&args.run.net)?;
     let pace = pace(
         args.max_rate.unwrap_or(action.default_rate()),
@@ -91,7 +115,25 @@ async fn act_inner(action: Action, mut args: ActionArgs) -> Result<i32, i32> {
         (None, Some((plan, ids))) => people_now(&conn, &plan, &ids).await?,
         (None, None) => return Err(bad("give the people with --csv FILE or --from-run RUN")),
     };
-    list_not_in_directory(&chosen);
+    let going = Going {
+        dry_run: args.dry_run,
+        yes: args.yes,
+        unlock_admins: args.unlock_admins,
+        pace,
+        run: &args.run,
+    };
+    plan_and_run(conn, action, chosen, going).await
+}
+
+/// Plans `action` over `chosen` in `conn`'s directory and shows it; then reports the dry run,
+/// or asks for the typed phrase, reads the guard again and runs it through the engine.
+pub(super) async fn plan_and_run(
+    conn: OrgConnection,
+    action: Action,
+    chosen: Chosen,
+    going: Going<'_>,
+) -> Result<i32, i32> {
+    list_not_in_directory(action, &chosen);
     let prepared = prepare_org(
         &conn,
         OrgChoice {
@@ -99,17 +141,21 @@ async fn act_inner(action: Action, mut args: ActionArgs) -> Result<i32, i32> {
             users: &chosen.users,
             source: Some(chosen.source.clone()),
             unlocked: &[],
-            unlock_admins: args.unlock_admins,
+            unlock_admins: going.unlock_admins,
         },
     )
     .map_err(failed)?;
     eprintln!("{}", prepared.words);
     eprintln!("{}", prepared.protection_words);
     let mut plan = prepared.plan.clone();
-    plan.pace = pace;
-    args.run.net.apply_to(&mut plan);
-    if args.dry_run {
-        return Ok(dry_run::report(&plan, &chosen));
+    plan.pace = going.pace;
+    going.run.net.apply_to(&mut plan);
+    if going.dry_run {
+        // Account actions: Atlassian's own per-account check, read before anything changes.
+        let allowed = read_privileges(&conn, &plan, &chosen.users)
+            .await
+            .map_err(failed)?;
+        return Ok(dry_run::report(&plan, &chosen, &allowed));
     }
     list_protected(&prepared.protected, &plan);
     if prepared.to_remove == 0 {
@@ -118,19 +164,23 @@ async fn act_inner(action: Action, mut args: ActionArgs) -> Result<i32, i32> {
             action.phrase_verb()
         )));
     }
-    confirm_typed(&prepared, args.yes)?;
+    confirm_typed(&prepared, going.yes)?;
     // Read again just before the run: whoever became an admin since the plan is protected.
     let guard = live_guard(&conn, &plan, Some(&prepared))
         .await
         .map_err(failed)?;
-    let run = Run::create(&args.run.journal.runs_dir(), plan).map_err(|e| bad(&e.to_string()))?;
+    let run = Run::create(&going.run.journal.runs_dir(), plan).map_err(|e| bad(&e.to_string()))?;
     let options = RunOptions::new(guard);
-    Ok(execute(conn.client, options, run, args.run.results.as_deref()).await)
+    Ok(execute(conn.client, options, run, going.run.results.as_deref()).await)
 }
 
 /// The people of an earlier run as the directory describes them now; those it no longer
 /// holds are listed apart (with their names from that run).
-async fn people_now(conn: &OrgConnection, earlier: &Plan, ids: &[String]) -> Result<Chosen, i32> {
+pub(super) async fn people_now(
+    conn: &OrgConnection,
+    earlier: &Plan,
+    ids: &[String],
+) -> Result<Chosen, i32> {
     if let Some(t) = &earlier.org {
         if t.org_id != conn.org.id {
             return Err(bad(&format!(
@@ -162,7 +212,7 @@ async fn people_now(conn: &OrgConnection, earlier: &Plan, ids: &[String]) -> Res
     Ok(chosen)
 }
 
-fn list_not_in_directory(chosen: &Chosen) {
+fn list_not_in_directory(action: Action, chosen: &Chosen) {
     let missing = &chosen.not_in_directory;
     if missing.is_empty() {
         return;
@@ -171,6 +221,12 @@ fn list_not_in_directory(chosen: &Chosen) {
         "{} of the people asked for are not in this directory; nothing will be sent for them:",
         missing.len()
     );
+    if action == Action::CancelDelete {
+        eprintln!(
+            "(An account whose 14-day grace period has ended is deleted for good: Atlassian no \
+             longer lists it, and its deletion can no longer be cancelled.)"
+        );
+    }
     for (id, name) in missing.iter().take(LISTED) {
         eprintln!("  {}  {}", clean(id), clean(name));
     }
@@ -203,31 +259,13 @@ pub async fn resume(mut run: Run, args: ResumeArgs) -> i32 {
 }
 
 async fn resume_inner(run: &mut Run, args: &ResumeArgs) -> Result<(RunOptions, OrgClient), i32> {
+    let (conn, api) = connect_to_run(&run.plan, args.api.as_deref(), &args.net, "resumed").await?;
     let Some(target) = run.plan.org.clone() else {
-        return Err(bad(
-            "this run's plan names no organization, so it cannot be resumed",
-        ));
-    };
-    let recorded = OrgApi::parse(&run.plan.site).map_err(|e| bad(&e.to_string()))?;
-    let api = match args.api.as_deref() {
-        None => recorded,
-        Some(asked) => {
-            let api = OrgApi::parse(asked).map_err(|e| bad(&e.to_string()))?;
-            if !(recorded.is_loopback() && api.is_loopback()) {
-                return Err(bad(
-                    "--api only moves a run made on the practice site to where the practice site is now",
-                ));
-            }
-            api
-        }
+        return Err(bad("this run's plan names no organization"));
     };
     // A practice site started again on another port: the run goes on there.
     run.plan.site = api.base_url().to_owned();
     args.net.apply_to(&mut run.plan);
-    let connector = OrgConnector::new(Arc::new(OsKeychain), client_config(&args.net)?);
-    let mut conn = open(&connector, &api, &target.org_id).await?;
-    choose_directory(&mut conn, Some(&target.directory_id))?;
-    conn.require_unscoped().map_err(failed)?;
     let guard = live_guard(&conn, &run.plan, None).await.map_err(failed)?;
     let (what, options) = if args.retry_failed {
         ("Retrying the failed rows of", RunOptions::retrying(guard))
@@ -243,4 +281,39 @@ async fn resume_inner(run: &mut Run, args: &ResumeArgs) -> Result<(RunOptions, O
         run.plan.rows.len()
     );
     Ok((options, conn.client))
+}
+
+/// Connects to the organization and directory an earlier run's plan names, with the key found
+/// as every org command finds it; `asked` (`--api`) may only move a run made on the practice
+/// site to where the practice site is now. `what` ends "this run's plan names no organization,
+/// so it cannot be …".
+pub(super) async fn connect_to_run(
+    plan: &Plan,
+    asked: Option<&str>,
+    net: &NetArgs,
+    what: &str,
+) -> Result<(OrgConnection, OrgApi), i32> {
+    let Some(target) = plan.org.clone() else {
+        return Err(bad(&format!(
+            "this run's plan names no organization, so it cannot be {what}"
+        )));
+    };
+    let recorded = OrgApi::parse(&plan.site).map_err(|e| bad(&e.to_string()))?;
+    let api = match asked {
+        None => recorded,
+        Some(asked) => {
+            let api = OrgApi::parse(asked).map_err(|e| bad(&e.to_string()))?;
+            if !(recorded.is_loopback() && api.is_loopback()) {
+                return Err(bad(
+                    "--api only moves a run made on the practice site to where the practice site is now",
+                ));
+            }
+            api
+        }
+    };
+    let connector = OrgConnector::new(Arc::new(OsKeychain), client_config(net)?);
+    let mut conn = open(&connector, &api, &target.org_id).await?;
+    choose_directory(&mut conn, Some(&target.directory_id))?;
+    conn.require_unscoped().map_err(failed)?;
+    Ok((conn, api))
 }

@@ -36,6 +36,36 @@ pub enum OrgCommand {
     /// Remove the users in an export or an earlier run from the directory. Their account and
     /// work stay; suspending first is the reversible step.
     Remove(ActionArgs),
+    /// Deactivate the Atlassian accounts of the users in an export or an earlier run
+    /// (reversible with `offboard undo RUN`). Only accounts your company manages.
+    ///
+    /// A deactivated person can no longer sign in to any Atlassian app, and you are not billed
+    /// for them; their work (issues, pages, comments) stays. Only accounts your company manages
+    /// (a verified domain) are deactivated; never an admin's account, nor one your identity
+    /// provider provisions (deactivate those there). Undo with `offboard undo RUN`, or
+    /// `reactivate --from-run RUN`. With --dry-run, Atlassian's own check of each account is
+    /// read: who may be deactivated, and why not.
+    Deactivate(ActionArgs),
+    /// Reactivate deactivated accounts (the people of a deactivate run with --from-run, or an
+    /// export): they can sign in again and get back the access they had.
+    Reactivate(ActionArgs),
+    /// Delete the Atlassian accounts of the users in an export or an earlier run: 14 days to
+    /// cancel, then permanent. Only accounts your company manages.
+    ///
+    /// For 14 days each account is deactivated and its deletion can be cancelled (`offboard
+    /// undo RUN`, or `cancel-delete --from-run RUN`); after that it is deleted for good and
+    /// cannot be brought back. Their work stays, shown under a former user. Only accounts your
+    /// company manages (a verified domain) are deleted; never an admin's account, nor one your
+    /// identity provider provisions. With SAML single sign-on, remove the people from your
+    /// identity provider first, or their accounts may be activated again. Deactivating is the
+    /// step you can always undo.
+    DeleteAccount(ActionArgs),
+    /// Cancel the deletion of accounts still within their 14-day grace period (the people of a
+    /// delete-account run with --from-run, or an export).
+    ///
+    /// The accounts stay deactivated: reactivate them to give their access back. After the 14
+    /// days nothing can be cancelled: the accounts are deleted for good.
+    CancelDelete(ActionArgs),
     /// Save or forget an organization's API key in this computer's keychain.
     Key(KeyArgs),
 }
@@ -92,7 +122,7 @@ pub struct UsersArgs {
     pub no_admins: bool,
 }
 
-/// `offboard org suspend|restore|remove`.
+/// `offboard org suspend|restore|remove|deactivate|reactivate|delete-account|cancel-delete`.
 #[derive(Debug, Args)]
 pub struct ActionArgs {
     /// Which organization and directory.
@@ -108,7 +138,8 @@ pub struct ActionArgs {
     )]
     pub csv: Option<PathBuf>,
     /// The people an earlier organization run acted on (its id from `offboard runs`, or its
-    /// folder): restore after a suspend, or remove after a suspend.
+    /// folder): restore after a suspend, remove or deactivate after a suspend, reactivate after
+    /// a deactivate, cancel-delete after a delete-account (accounts still in their 14 days).
     #[arg(long, value_name = "RUN")]
     pub from_run: Option<String>,
     /// Read every user and report what a run would do; change nothing.
@@ -117,8 +148,9 @@ pub struct ActionArgs {
     /// Do not ask for the typed confirmation.
     #[arg(long)]
     pub yes: bool,
-    /// Also act on site admins and user-access admins. Organization admins and people your
-    /// identity provider provisions are never touched.
+    /// Suspend and remove: also act on site admins and user-access admins. Organization admins
+    /// and people your identity provider provisions are never touched. Refused for the account
+    /// actions: an admin's account is never deactivated or deleted.
     #[arg(long)]
     pub unlock_admins: bool,
     /// Most requests per second (default 5 for the organization API, which publishes no

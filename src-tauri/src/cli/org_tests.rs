@@ -1,9 +1,10 @@
 //! The organization command line's options and words, without a network.
 
 use super::args::{OrgCommand, UsersArgs};
+use super::undo::undo_of;
 use super::users::filter_of;
-use crate::cli::{Cli, Command};
-use crate::sweep::{Action, Counters};
+use crate::cli::{Cli, Command, EXIT_BAD_INPUT};
+use crate::sweep::{Action, Counters, Plan};
 use clap::{CommandFactory, Parser};
 
 fn parse(args: &[&str]) -> Result<Cli, clap::Error> {
@@ -105,4 +106,113 @@ fn the_summary_line_uses_the_actions_words_and_keeps_the_sites() {
     assert!(c
         .summary_line_for(Action::Remove)
         .starts_with("removed=3 not_in_directory=1 "));
+}
+
+#[test]
+fn the_account_actions_are_subcommands_of_their_own() {
+    let org = ["--org", "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"];
+    let action_of = |sub: &str| {
+        let mut args = vec!["org", sub];
+        args.extend(org);
+        args.extend(["--from-run", "r", "--dry-run"]);
+        match parse(&args).unwrap().command {
+            Some(Command::Org(o)) => match o.command {
+                OrgCommand::Deactivate(_) => Action::Deactivate,
+                OrgCommand::Reactivate(_) => Action::Reactivate,
+                OrgCommand::DeleteAccount(_) => Action::DeleteAccount,
+                OrgCommand::CancelDelete(_) => Action::CancelDelete,
+                other => panic!("{other:?}"),
+            },
+            other => panic!("{other:?}"),
+        }
+    };
+    assert_eq!(action_of("deactivate"), Action::Deactivate);
+    assert_eq!(action_of("reactivate"), Action::Reactivate);
+    assert_eq!(action_of("delete-account"), Action::DeleteAccount);
+    assert_eq!(action_of("cancel-delete"), Action::CancelDelete);
+    assert!(
+        parse(&["org", "deactivate", org[0], org[1]]).is_err(),
+        "the people must be given"
+    );
+    let help = |sub: &str| {
+        let mut cmd = Cli::command();
+        let org = cmd.find_subcommand_mut("org").unwrap();
+        org.find_subcommand_mut(sub)
+            .unwrap()
+            .render_long_help()
+            .to_string()
+    };
+    assert!(help("delete-account").contains("14 days"));
+    assert!(help("delete-account").contains("identity provider"));
+    assert!(help("deactivate").contains("manages"));
+    assert!(help("cancel-delete").contains("stay deactivated"));
+    assert!(parse(&[
+        "undo",
+        "run-1",
+        "--yes",
+        "--journal-dir",
+        "d",
+        "--api",
+        "http://127.0.0.1:1"
+    ])
+    .is_ok());
+    assert!(parse(&["undo"]).is_err(), "the run must be named");
+}
+
+#[tokio::test]
+async fn unlocking_admins_is_refused_for_account_actions_before_anything_is_read() {
+    let org = ["--org", "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"];
+    for (sub, action) in [
+        ("deactivate", Action::Deactivate),
+        ("delete-account", Action::DeleteAccount),
+        ("reactivate", Action::Reactivate),
+    ] {
+        // No such file and no reachable API: the refusal comes first, from the options alone.
+        let args = [
+            "org",
+            sub,
+            org[0],
+            org[1],
+            "--csv",
+            "/nonexistent.csv",
+            "--unlock-admins",
+        ];
+        let Some(Command::Org(o)) = parse(&args).unwrap().command else {
+            panic!("not an org command")
+        };
+        let a = match o.command {
+            OrgCommand::Deactivate(a)
+            | OrgCommand::DeleteAccount(a)
+            | OrgCommand::Reactivate(a) => a,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(super::actions::act(action, a).await, EXIT_BAD_INPUT);
+    }
+    assert!(super::actions::NO_UNLOCK_FOR_ACCOUNTS.contains("never deactivates or deletes"));
+}
+
+#[test]
+fn only_suspend_deactivate_and_delete_runs_can_be_undone() {
+    let plan = |action: Action| {
+        let mut plan = Plan::new("https://acme.atlassian.net", "", []);
+        plan.action = action;
+        plan.run_id = "run-7".into();
+        plan
+    };
+    assert_eq!(undo_of(&plan(Action::Suspend)), Ok(Action::Restore));
+    assert_eq!(undo_of(&plan(Action::Deactivate)), Ok(Action::Reactivate));
+    assert_eq!(
+        undo_of(&plan(Action::DeleteAccount)),
+        Ok(Action::CancelDelete)
+    );
+    for (action, words) in [
+        (Action::SiteRemove, "site"),
+        (Action::Remove, "invite them again"),
+        (Action::Restore, "suspend --from-run run-7"),
+        (Action::Reactivate, "deactivate --from-run run-7"),
+        (Action::CancelDelete, "delete-account --from-run run-7"),
+    ] {
+        let why = undo_of(&plan(action)).unwrap_err();
+        assert!(why.contains(words), "{action:?}: {why}");
+    }
 }

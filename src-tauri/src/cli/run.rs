@@ -19,6 +19,7 @@ use std::io::Write;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
+use time::OffsetDateTime;
 
 /// Runs `offboard delete`.
 pub async fn delete(args: DeleteArgs) -> i32 {
@@ -170,7 +171,9 @@ pub fn list(args: RunsArgs) -> i32 {
     }
     // A closed pipe (`offboard runs | head`) ends the listing quietly instead of panicking.
     let mut out = std::io::stdout().lock();
-    for r in runs {
+    let journal_dir = args.journal.journal_dir.as_deref();
+    let now = OffsetDateTime::now_utc();
+    for r in &runs {
         let state = match (r.last_status, r.resumable) {
             _ if r.problem.is_some() => "cannot be read: see below",
             _ if r.running_elsewhere => "running in another window or terminal",
@@ -194,6 +197,9 @@ pub fn list(args: RunsArgs) -> i32 {
         );
         if let Some(problem) = &r.problem {
             line.push_str(&format!("\n    {problem}"));
+        }
+        if let Some(how) = super::org::undo_words(r, &runs, journal_dir, now) {
+            line.push_str(&format!("\n    {how}"));
         }
         if writeln!(out, "{line}").is_err() {
             break;

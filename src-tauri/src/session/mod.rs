@@ -127,9 +127,17 @@ pub enum SessionError {
     /// The directory's pages never ended.
     #[error("The organization's user list went on past {0} pages, so Offboard stopped reading it. Filter the list (status, managed) and load again.")]
     TooManyPages(usize),
-    /// A restore asked from a run that was not a suspend run.
-    #[error("Run {0} cannot be used here: restore takes the people of a suspend run, and suspend or remove the people of an organization run. Choose another run (offboard runs lists them).")]
+    /// An undo asked from a run of another action (restore from a run that did not suspend).
+    #[error("Run {0} cannot be used here: restore takes the people of a suspend run, reactivate those of a deactivate run, and cancel-delete those of a delete-account run; the other actions take the people of any organization run. Choose another run (offboard runs lists them).")]
     NotASuspendRun(String),
+    /// Every deletion of a run is past its 14-day grace period.
+    #[error("The deletions of run {run} can no longer be cancelled: their 14-day grace period ended on {ended}, and Atlassian has deleted those accounts for good. Nothing was changed.")]
+    GraceEnded {
+        /// The run.
+        run: String,
+        /// The day the last grace period ended.
+        ended: String,
+    },
     /// The users file could not be written.
     #[error("Could not write the users file {path}: {detail}")]
     UsersFile {

@@ -19,15 +19,30 @@ pub enum Action {
     Restore,
     /// Organization mode: remove the user from one directory.
     Remove,
+    /// Managed accounts: deactivate the Atlassian account (`lifecycle/disable`).
+    Deactivate,
+    /// Managed accounts: reactivate a deactivated account (`lifecycle/enable`).
+    Reactivate,
+    /// Managed accounts: schedule the account's deletion (`lifecycle/delete`), 14 days of grace.
+    DeleteAccount,
+    /// Managed accounts: cancel a scheduled deletion within its grace (`lifecycle/cancel-delete`).
+    CancelDelete,
 }
+
+/// Days after a deletion request during which it can be cancelled (ORG-API.md §6).
+pub const DELETION_GRACE_DAYS: i64 = 14;
 
 impl Action {
     /// Every action.
-    pub const ALL: [Action; 4] = [
+    pub const ALL: [Action; 8] = [
         Action::SiteRemove,
         Action::Suspend,
         Action::Restore,
         Action::Remove,
+        Action::Deactivate,
+        Action::Reactivate,
+        Action::DeleteAccount,
+        Action::CancelDelete,
     ];
 
     /// The name used in plans, journals, the command line and the page.
@@ -37,6 +52,10 @@ impl Action {
             Action::Suspend => "suspend",
             Action::Restore => "restore",
             Action::Remove => "remove",
+            Action::Deactivate => "deactivate",
+            Action::Reactivate => "reactivate",
+            Action::DeleteAccount => "delete_account",
+            Action::CancelDelete => "cancel_delete",
         }
     }
 
@@ -50,12 +69,37 @@ impl Action {
         !matches!(self, Action::SiteRemove)
     }
 
-    /// The first word of the typed confirmation (`remove 120`, `suspend 120`).
+    /// True for the user-management API's actions on managed accounts: they act on the
+    /// Atlassian account itself, everywhere, not on one directory's membership.
+    pub fn is_lifecycle(self) -> bool {
+        matches!(
+            self,
+            Action::Deactivate | Action::Reactivate | Action::DeleteAccount | Action::CancelDelete
+        )
+    }
+
+    /// The verb in sentences ("nothing to suspend", "Select at least one person to delete").
     pub fn phrase_verb(self) -> &'static str {
         match self {
             Action::SiteRemove | Action::Remove => "remove",
             Action::Suspend => "suspend",
             Action::Restore => "restore",
+            Action::Deactivate => "deactivate",
+            Action::Reactivate => "reactivate",
+            Action::DeleteAccount => "delete",
+            Action::CancelDelete => "cancel the deletion of",
+        }
+    }
+
+    /// The typed confirmation's words before the count (`suspend 120`, `delete accounts 40`):
+    /// the account actions name what they act on, so the phrase cannot be mistaken.
+    pub fn phrase_head(self) -> &'static str {
+        match self {
+            Action::Deactivate => "deactivate accounts",
+            Action::Reactivate => "reactivate accounts",
+            Action::DeleteAccount => "delete accounts",
+            Action::CancelDelete => "cancel deletions",
+            other => other.phrase_verb(),
         }
     }
 
@@ -66,6 +110,10 @@ impl Action {
             Action::Suspend => "Suspend access",
             Action::Restore => "Restore access",
             Action::Remove => "Remove from the directory",
+            Action::Deactivate => "Deactivate account",
+            Action::Reactivate => "Reactivate account",
+            Action::DeleteAccount => "Delete account",
+            Action::CancelDelete => "Cancel the deletion",
         }
     }
 
@@ -92,6 +140,29 @@ impl Action {
                  Their Atlassian account and their work stay. To undo, invite them again and \
                  give back their roles and groups; suspending first is reversible in one step."
             }
+            Action::Deactivate => {
+                "Deactivates each person's Atlassian account (only accounts your company \
+                 manages): they can no longer sign in to any Atlassian app, in any directory, \
+                 and you are not billed for them. Their content (issues, pages, comments) stays. \
+                 People your identity provider provisions must be deactivated there instead. To \
+                 undo, reactivate the accounts: they get their access back."
+            }
+            Action::Reactivate => {
+                "Reactivates accounts that were deactivated: they can sign in again and get \
+                 back the access they had."
+            }
+            Action::DeleteAccount => {
+                "Deletes each person's Atlassian account (only accounts your company manages). \
+                 For 14 days the account is deactivated and the deletion can be cancelled; after \
+                 that it is deleted for good and cannot be brought back. Their content (issues, \
+                 pages, comments) stays, shown under a former user. If you use SAML single \
+                 sign-on, remove the people from your identity provider first, or their \
+                 accounts may be activated again."
+            }
+            Action::CancelDelete => {
+                "Cancels the deletion of accounts still in their 14-day grace period. The \
+                 accounts stay deactivated: reactivate them to give their access back."
+            }
         }
     }
 
@@ -99,6 +170,8 @@ impl Action {
     pub fn undo(self) -> Option<Action> {
         match self {
             Action::Suspend => Some(Action::Restore),
+            Action::Deactivate => Some(Action::Reactivate),
+            Action::DeleteAccount => Some(Action::CancelDelete),
             _ => None,
         }
     }
@@ -118,7 +191,9 @@ impl Action {
 
     /// Where the action happens, for messages ("the site", "the directory").
     pub fn place(self) -> &'static str {
-        if self.is_org() {
+        if self.is_lifecycle() {
+            "the organization"
+        } else if self.is_org() {
             "the directory"
         } else {
             "the site"
@@ -135,6 +210,12 @@ impl Action {
             (Action::Suspend | Action::Restore, Outcome::CannotRemove) => "refused",
             (Action::Remove, Outcome::AlreadyGone) => "not_in_directory",
             (Action::Remove, Outcome::CannotRemove) => "refused",
+            (Action::Deactivate, Outcome::Removed) => "deactivated",
+            (Action::Reactivate, Outcome::Removed) => "reactivated",
+            (Action::DeleteAccount, Outcome::Removed) => "deletion_scheduled",
+            (Action::CancelDelete, Outcome::Removed) => "deletion_cancelled",
+            (a, Outcome::AlreadyGone) if a.is_lifecycle() => "not_found",
+            (a, Outcome::CannotRemove) if a.is_lifecycle() => "refused",
             (_, outcome) => outcome.as_str(),
         }
     }
@@ -145,6 +226,10 @@ impl Action {
             Action::SiteRemove | Action::Remove => "removed",
             Action::Suspend => "suspended",
             Action::Restore => "restored",
+            Action::Deactivate => "deactivated",
+            Action::Reactivate => "reactivated",
+            Action::DeleteAccount => "scheduled for deletion",
+            Action::CancelDelete => "taken off the deletion schedule",
         }
     }
 
@@ -188,5 +273,35 @@ mod tests {
         assert!(Action::Remove.reads_back_before_retry());
         assert!(!Action::SiteRemove.reads_back_before_retry());
         assert!(Action::Suspend.default_rate() < Action::SiteRemove.default_rate());
+    }
+
+    #[test]
+    fn account_actions_name_what_they_act_on_and_how_to_undo_them() {
+        assert_eq!(Action::DeleteAccount.phrase_head(), "delete accounts");
+        assert_eq!(Action::Suspend.phrase_head(), "suspend");
+        assert_eq!(Action::Deactivate.undo(), Some(Action::Reactivate));
+        assert_eq!(Action::DeleteAccount.undo(), Some(Action::CancelDelete));
+        assert_eq!(Action::CancelDelete.undo(), None);
+        assert_eq!(Action::Remove.undo(), None);
+        for action in Action::ALL {
+            assert_eq!(
+                action.is_lifecycle(),
+                action.as_str().contains("activate") || action.as_str().contains("delete")
+            );
+        }
+        assert!(!Action::DeleteAccount.not_found_is_done());
+        assert_eq!(
+            Action::DeleteAccount.outcome_cell(Outcome::Removed),
+            "deletion_scheduled"
+        );
+        assert_eq!(
+            Action::Deactivate.outcome_cell(Outcome::AlreadyGone),
+            "not_found"
+        );
+        assert!(Action::DeleteAccount.explanation().contains("14 days"));
+        assert!(Action::DeleteAccount
+            .explanation()
+            .contains("identity provider"));
+        assert_eq!(Action::parse("delete_account"), Some(Action::DeleteAccount));
     }
 }

@@ -20,6 +20,8 @@ mod worker;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod tests_accounts;
+#[cfg(test)]
 mod tests_actions;
 #[cfg(test)]
 mod tests_engine;
@@ -30,7 +32,7 @@ mod tests_retry;
 #[cfg(test)]
 mod tests_robust;
 
-pub use action::Action;
+pub use action::{Action, DELETION_GRACE_DAYS};
 pub use actor::Actor;
 pub use control::{ControlState, RunControl};
 pub use engine::{execute, execute_verified, RunOptions, RunReport};
@@ -48,7 +50,7 @@ pub use preflight::{preflight, Lookup, PreflightReport, PreflightRow, Presence};
 pub use results::{count, final_outcomes, neutralise, write_results, RESULTS_HEADER, UTF8_BOM};
 pub use retry::{backoff_delay, decide, RetrySettings, RowAttempts, Step};
 pub use run_summary::SUMMARY_FILE;
-pub use runs::{list_runs, Run, RunSummaryInfo};
+pub use runs::{grace_ends, list_runs, Run, RunSummaryInfo};
 pub use verify::{verify, Verification, Verified};
 
 use std::path::PathBuf;

@@ -41,6 +41,9 @@ pub struct OrgFacts {
     /// A managed account that is not a member of the directory.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub no_membership: bool,
+    /// Not an account the company manages (`claimStatus != managed`): no account actions.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub unmanaged: bool,
 }
 
 impl From<&crate::atlassian::org::OrgUser> for OrgFacts {
@@ -49,7 +52,19 @@ impl From<&crate::atlassian::org::OrgUser> for OrgFacts {
             admin_roles: user.admin_roles(),
             synced: user.is_synced(),
             no_membership: user.has_no_membership(),
+            unmanaged: !user.is_managed(),
         }
+    }
+}
+
+impl OrgFacts {
+    /// The admin roles, short ("site-admin, user-access-admin").
+    fn role_names(&self) -> String {
+        self.admin_roles
+            .iter()
+            .map(|r| r.trim_start_matches("atlassian/"))
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 }
 
@@ -312,6 +327,9 @@ impl Plan {
                     .into(),
             );
         };
+        if self.action.is_lifecycle() {
+            return account_protection(self.action, facts);
+        }
         let verb = self.action.phrase_verb();
         if facts
             .admin_roles
@@ -341,16 +359,40 @@ impl Plan {
                     .into(),
             );
         }
-        let roles = facts
-            .admin_roles
-            .iter()
-            .map(|r| r.trim_start_matches("atlassian/"))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let roles = facts.role_names();
         (!roles.is_empty() && !self.unlocked(id)).then(|| {
             format!("protected: admin role {roles}; unlock this admin explicitly to {verb} them")
         })
     }
+}
+
+/// Why an account action may not touch this account (DESIGN.md §6, issue 14): only accounts
+/// the company manages, never one an identity provider provisions, and never an admin's
+/// account for deactivate or delete (no unlock: an admin's roles are removed first, by hand).
+/// Reactivate and cancel-delete undo, so they may reach an admin.
+fn account_protection(action: Action, facts: &OrgFacts) -> Option<String> {
+    let verb = action.phrase_verb();
+    if facts.unmanaged {
+        return Some(format!(
+            "not an account your company manages: only managed accounts (on a domain you \
+             verified) can be deactivated or deleted; nothing to {verb} here"
+        ));
+    }
+    if facts.synced {
+        return Some(format!(
+            "provisioned by your identity provider: {verb} this account there, or Atlassian \
+             would undo it"
+        ));
+    }
+    let undoing = matches!(action, Action::Reactivate | Action::CancelDelete);
+    if !facts.admin_roles.is_empty() && !undoing {
+        let roles = facts.role_names();
+        return Some(format!(
+            "an admin ({roles}): Offboard never deactivates or deletes an admin's account; \
+             remove their admin roles at admin.atlassian.com first"
+        ));
+    }
+    None
 }
 
 #[cfg(test)]

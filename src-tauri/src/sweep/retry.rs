@@ -117,6 +117,10 @@ pub fn decide(
         Verdict::NotFound { .. } if action.not_found_is_done() => {
             decide(Outcome::AlreadyGone, verdict.describe())
         }
+        // An account action's 404: Atlassian has no such account (its words say so).
+        Verdict::NotFound { .. } if action.is_lifecycle() => {
+            decide(Outcome::AlreadyGone, verdict.describe())
+        }
         // Nobody to suspend or restore: not a member of the directory (any more).
         Verdict::NotFound { .. } => decide(
             Outcome::AlreadyGone,

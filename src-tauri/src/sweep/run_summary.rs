@@ -7,13 +7,15 @@
 use super::action::Action;
 use super::events::RunStatus;
 use super::journal::{self, JournalState, JOURNAL_FILE};
-use super::outcome::Counters;
+use super::outcome::{Counters, Outcome};
 use super::plan::Plan;
 use super::results::{count, final_outcomes};
 use super::runs::RunSummaryInfo;
 use serde::{Deserialize, Serialize};
 use std::fs::File;
 use std::path::Path;
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
 
 /// The summary file in a run's folder.
 pub const SUMMARY_FILE: &str = "summary.json";
@@ -21,7 +23,8 @@ pub const SUMMARY_FILE: &str = "summary.json";
 /// What `summary.json` holds now; a summary of another version is rebuilt from the run.
 /// 2: `rehearsal` and `practice` kept (a version-1 summary would list them as `false`).
 /// 3: the action and the organization kept.
-const STORED_VERSION: u32 = 3;
+/// 4: when the first row was done kept (a deletion's grace period starts there).
+const STORED_VERSION: u32 = 4;
 
 /// What `summary.json` holds: the history line, and the journal length it was made from.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -50,6 +53,8 @@ struct Stored {
     action: Action,
     #[serde(default)]
     org_name: Option<String>,
+    #[serde(default)]
+    first_done_at: Option<String>,
 }
 
 impl Stored {
@@ -71,6 +76,7 @@ impl Stored {
             practice: plan.practice,
             action: plan.action,
             org_name: plan.org.as_ref().map(|o| o.org_name.clone()),
+            first_done_at: first_done_at(state),
         }
     }
 
@@ -95,8 +101,24 @@ impl Stored {
             superseded_by: Vec::new(),
             action: self.action,
             org_name: self.org_name,
+            first_done_at: self.first_done_at,
         }
     }
+}
+
+/// When the earliest row the run carried out was done (RFC 3339), if any.
+fn first_done_at(state: &JournalState) -> Option<String> {
+    state
+        .decided
+        .values()
+        .filter(|o| o.outcome == Outcome::Removed)
+        .filter_map(|o| {
+            OffsetDateTime::parse(&o.finished_at, &Rfc3339)
+                .ok()
+                .map(|t| (t, &o.finished_at))
+        })
+        .min_by_key(|(t, _)| *t)
+        .map(|(_, s)| s.clone())
 }
 
 fn journal_bytes(dir: &Path) -> Option<u64> {
@@ -346,7 +368,7 @@ mod tests {
         // A summary from before these were kept would list the rehearsal as a real-site run.
         let stored = std::fs::read_to_string(dir.join(SUMMARY_FILE)).unwrap();
         let old = stored
-            .replace("\"version\":3,", "")
+            .replace(&format!("\"version\":{STORED_VERSION},"), "")
             .replace(",\"rehearsal\":true,\"practice\":true", "");
         assert_ne!(old, stored);
         std::fs::write(dir.join(SUMMARY_FILE), old).unwrap();
@@ -372,7 +394,7 @@ mod tests {
         );
         let stored = std::fs::read_to_string(dir.join(SUMMARY_FILE)).unwrap();
         let old = stored
-            .replace("\"version\":3,", "\"version\":2,")
+            .replace(&format!("\"version\":{STORED_VERSION},"), "\"version\":2,")
             .replace(",\"action\":\"suspend\"", "");
         assert_ne!(old, stored);
         std::fs::write(dir.join(SUMMARY_FILE), old).unwrap();

@@ -8,6 +8,8 @@ use super::plan::Plan;
 use super::SweepError;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
 
 /// A run ready to execute: its folder, plan, locked journal and what the journal says so far.
 #[derive(Debug)]
@@ -113,21 +115,48 @@ pub struct RunSummaryInfo {
     pub action: Action,
     /// The organization (organization mode only).
     pub org_name: Option<String>,
+    /// When the first row was carried out (RFC 3339): a deletion's grace period starts there.
+    pub first_done_at: Option<String>,
 }
 
 impl RunSummaryInfo {
     /// The action that undoes this run, when it did something to undo and is not going on
     /// elsewhere: a suspend run that suspended someone offers "Restore these users".
     pub fn undo(&self) -> Option<Action> {
+        self.undo_at(OffsetDateTime::now_utc())
+    }
+
+    /// [`RunSummaryInfo::undo`] at `now`: a deletion is offered for cancelling only until its
+    /// grace period ends ([`RunSummaryInfo::undo_until`]).
+    pub fn undo_at(&self, now: OffsetDateTime) -> Option<Action> {
+        let in_time = self.undo_until().is_none_or(|until| now < until);
         self.action.undo().filter(|_| {
-            self.counters.removed > 0 && !self.running_elsewhere && self.problem.is_none()
+            self.counters.removed > 0
+                && !self.running_elsewhere
+                && self.problem.is_none()
+                && in_time
         })
+    }
+
+    /// For a delete-account run: when the first deletion's 14-day grace period ends, the last
+    /// moment at which every deletion of the run can still be cancelled.
+    pub fn undo_until(&self) -> Option<OffsetDateTime> {
+        if self.action != Action::DeleteAccount {
+            return None;
+        }
+        grace_ends(self.first_done_at.as_deref()?)
     }
 
     /// Rows not decided yet.
     pub fn undecided(&self) -> usize {
         self.rows.saturating_sub(self.decided)
     }
+}
+
+/// When the grace period of a deletion done at `done_at` (RFC 3339) ends.
+pub fn grace_ends(done_at: &str) -> Option<OffsetDateTime> {
+    let done = OffsetDateTime::parse(done_at, &Rfc3339).ok()?;
+    Some(done + time::Duration::days(super::action::DELETION_GRACE_DAYS))
 }
 
 /// Every run under `runs_dir`, newest first; folders that are not readable runs are left out.

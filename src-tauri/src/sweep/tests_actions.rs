@@ -6,7 +6,7 @@ use super::*;
 use crate::atlassian::{TransportKind, Verdict};
 use std::sync::Arc;
 
-fn target() -> OrgTarget {
+pub(super) fn target() -> OrgTarget {
     OrgTarget {
         org_id: "org-1".into(),
         org_name: "Acme".into(),
@@ -15,7 +15,7 @@ fn target() -> OrgTarget {
     }
 }
 
-fn member(id: &str) -> PlanRow {
+pub(super) fn member(id: &str) -> PlanRow {
     PlanRow {
         account_id: id.into(),
         name: format!("User {id}"),
@@ -30,7 +30,7 @@ fn org_plan(action: Action, rows: Vec<PlanRow>) -> Plan {
     plan
 }
 
-async fn run_org(site: &Arc<Scripted>, dir: &std::path::Path, plan: Plan) -> RunReport {
+pub(super) async fn run_org(site: &Arc<Scripted>, dir: &std::path::Path, plan: Plan) -> RunReport {
     let run = Run::create(dir, plan).unwrap();
     let (events, _) = collect();
     execute_verified(

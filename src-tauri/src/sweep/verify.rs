@@ -31,6 +31,10 @@ impl Verified {
             (Verified::StillPresent, Action::Remove) => "no: still in the directory",
             (Verified::StillPresent, Action::Suspend) => "no: not suspended",
             (Verified::StillPresent, Action::Restore) => "no: not active",
+            (Verified::StillPresent, Action::Deactivate) => "no: not deactivated",
+            (Verified::StillPresent, Action::Reactivate) => "no: not active",
+            (Verified::StillPresent, Action::DeleteAccount) => "no: not scheduled for deletion",
+            (Verified::StillPresent, Action::CancelDelete) => "no: still scheduled for deletion",
             (Verified::NotChecked, _) => "not checked",
         }
     }
@@ -74,6 +78,10 @@ impl Verification {
             Action::Remove => ("gone", "still in the directory"),
             Action::Suspend => ("suspended", "not suspended"),
             Action::Restore => ("active again", "not active"),
+            Action::Deactivate => ("deactivated", "not deactivated"),
+            Action::Reactivate => ("active again", "not active"),
+            Action::DeleteAccount => ("scheduled for deletion", "not scheduled for deletion"),
+            Action::CancelDelete => ("no longer scheduled for deletion", "still scheduled"),
         };
         let mut text = format!(
             "Verified {done}: {}, {not_done}: {}",

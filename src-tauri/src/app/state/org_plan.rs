@@ -1,6 +1,8 @@
 //! Organization mode's Review step in the window: the plan of an action for the people chosen
-//! (or for the people of an earlier run: "Restore these users"), and its dry run, which reads
-//! each person back from the directory and changes nothing. The plan is kept as the site's is,
+//! (or for the people of an earlier run: the history's undo, "Restore these users",
+//! "Reactivate these accounts", "Cancel the deletions"), and its dry run, which reads each
+//! person back from the directory (and, for an account action, Atlassian's per-account check)
+//! and changes nothing. The plan is kept as the site's is,
 //! so `start_run` starts it (see `runs.rs`).
 
 use super::AppState;
@@ -10,17 +12,19 @@ use crate::app::org_dto::{OrgPreflightDto, OrgPreflightRowDto};
 use crate::atlassian::org::OrgUser;
 use crate::roster::canonical_account_id;
 use crate::session::org::{
-    dry_run, people_of_run, prepare_org, read_people, OrgChoice, OrgConnection,
+    dry_run, people_of_run, prepare_org, read_people, read_privileges, OrgChoice, OrgConnection,
 };
 use crate::session::SessionError;
 use crate::sweep::{Action, Plan};
 use std::sync::Arc;
 
 impl AppState {
-    /// Builds the plan of `action` (`suspend`, `restore` or `remove`) for the users `ids` kept
-    /// from the last load or export, or — with `from_run` — for the people that run carried
-    /// its action out on, as the directory describes them now. It becomes the plan the typed
-    /// phrase must match.
+    /// Builds the plan of `action` (an organization action: `suspend`, `restore`, `remove`, or
+    /// on managed accounts `deactivate`, `reactivate`, `delete_account`, `cancel_delete`) for
+    /// the users `ids` kept from the last load or export, or — with `from_run` — for the people
+    /// that run carried its action out on, as the directory describes them now (an undo takes
+    /// a run of the action it undoes; a cancel-delete only the deletions still in grace). It
+    /// becomes the plan the typed phrase must match.
     pub async fn org_prepare(
         &self,
         action: &str,
@@ -35,7 +39,8 @@ impl AppState {
                 AppError::new(
                     "bad_action",
                     format!(
-                        "'{}' is not an organization action: choose suspend, restore or remove.",
+                        "'{}' is not an organization action: choose suspend, restore, remove, \
+                         deactivate, reactivate, delete_account or cancel_delete.",
                         action.trim()
                     ),
                 )
@@ -146,7 +151,8 @@ impl AppState {
             plan_id: plan_id.to_owned(),
             ..OrgPreflightDto::default()
         };
-        for found in dry_run(plan, &now, &conn.directory()?.name) {
+        let allowed = read_privileges(&conn, plan, &now).await?;
+        for found in dry_run(plan, &now, &conn.directory()?.name, &allowed) {
             let row = &plan.rows[found.row];
             dto.push(OrgPreflightRowDto {
                 row: found.row,

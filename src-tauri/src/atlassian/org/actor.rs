@@ -12,6 +12,10 @@ const NO_DIRECTORY: &str = "No directory was chosen for this organization, so no
 
 impl Actor for OrgClient {
     async fn apply(&self, action: Action, account_id: &str) -> Verdict {
+        // Account actions act on the Atlassian account itself, in no one directory.
+        if action.is_lifecycle() {
+            return self.lifecycle(action, account_id).await;
+        }
         let Some(directory) = self.directory() else {
             return Verdict::Unexpected {
                 status: 0,
@@ -22,6 +26,10 @@ impl Actor for OrgClient {
             Action::Suspend => self.suspend(directory, account_id).await,
             Action::Restore => self.restore(directory, account_id).await,
             Action::Remove => self.remove(directory, account_id).await,
+            Action::Deactivate
+            | Action::Reactivate
+            | Action::DeleteAccount
+            | Action::CancelDelete => self.lifecycle(action, account_id).await,
             // The engine refuses such a plan before any request; this is the last line.
             Action::SiteRemove => Verdict::Unexpected {
                 status: 0,

@@ -13,6 +13,8 @@ use crate::vault::ApiToken;
 use std::fmt;
 use std::sync::Arc;
 
+#[path = "client_lifecycle.rs"]
+mod lifecycle;
 #[path = "client_reads.rs"]
 mod reads;
 #[path = "client_send.rs"]

@@ -5,6 +5,7 @@ mod actor;
 mod api;
 mod client;
 mod error;
+pub mod lifecycle;
 mod model;
 mod reply;
 pub mod signals;
@@ -17,6 +18,8 @@ pub use api::{parse_org_id, OrgApi, PRODUCTION_API};
 pub use client::{waiting_out_rate_limits, OrgClient};
 /// What can go wrong, in an admin's words, and where keys without scopes are made.
 pub use error::{OrgError, KEY_PAGE_WORDS};
+/// What the user-management API allows per account, and its reasons in words.
+pub use lifecycle::{reason_words, Permission, Privileges};
 pub use model::{
     Directory, GroupRef, Org, OrgUser, ProductAccess, UserPage, UserSearch, ADMIN_ROLES,
     ORG_ADMIN_ROLE,

@@ -187,14 +187,31 @@ pub fn org_missing(body: &ErrorBody) -> bool {
 /// `no_membership`") and §5 ("verify afterwards: `membershipStatus == suspended`"). Assumed
 /// for restore: `membershipStatus == active`. `user` is the account as the directory reports
 /// it, `None` when absent.
+///
+/// The account actions (ORG-API.md §6) are read from the same user object. Assumed (§6 "[U]
+/// accountStatus during the grace period is probably inactive"): deactivated is `accountStatus
+/// == inactive` without `status == for_deletion`; a scheduled deletion is `status ==
+/// for_deletion`, or the account gone once the grace period ended; reactivated is `accountStatus
+/// == active`; a cancelled deletion is an account still there and no longer `for_deletion`.
 pub fn end_state_holds(action: Action, user: Option<&OrgUser>) -> bool {
     let membership = user.map(|u| u.membership_status.as_str());
+    let pending = user.is_some_and(pending_deletion);
+    let account = user.map(|u| u.account_status.as_str());
     match action {
         Action::Remove => matches!(membership, None | Some("no_membership")),
         Action::Suspend => membership == Some("suspended"),
         Action::Restore => membership == Some("active"),
+        Action::Deactivate => account == Some("inactive") && !pending,
+        Action::Reactivate => account == Some("active") && !pending,
+        Action::DeleteAccount => user.is_none() || pending,
+        Action::CancelDelete => user.is_some() && !pending,
         Action::SiteRemove => false,
     }
+}
+
+/// ORG-API.md §6: "a pending deletion shows as `status: for_deletion`" [S, generated].
+pub fn pending_deletion(user: &OrgUser) -> bool {
+    user.status.eq_ignore_ascii_case("for_deletion")
 }
 
 /// A date and time in the lenient forms of [`parse_reset`].

@@ -1,8 +1,8 @@
 //! The dry run of an organization plan: what a run would do to each person, from the
 //! directory as read (reads only), told apart exactly as the engine's guards would.
 
-use crate::atlassian::org::signals::end_state_holds;
-use crate::atlassian::org::OrgUser;
+use crate::atlassian::org::signals::{end_state_holds, pending_deletion};
+use crate::atlassian::org::{OrgUser, Permission};
 use crate::roster::canonical_account_id;
 use crate::sweep::{Action, Guard, OrgFacts, Plan};
 use std::collections::HashMap;
@@ -18,6 +18,8 @@ pub enum DryRunState {
     AlreadyDone,
     /// The directory does not hold the person now.
     NotInDirectory,
+    /// An account action Atlassian's per-account check (`manage` privileges) does not allow.
+    NotAllowed,
 }
 
 /// One planned person in the dry run.
@@ -32,8 +34,15 @@ pub struct DryRunRow {
 }
 
 /// Tells every row of `plan` apart by what the directory says now (`now`: the planned people
-/// as just read from `directory_name`).
-pub fn dry_run(plan: &Plan, now: &[OrgUser], directory_name: &str) -> Vec<DryRunRow> {
+/// as just read from `directory_name`) and, for account actions, what Atlassian's per-account
+/// check allows (`allowed`, by canonical account id, from [`super::read_privileges`]; a row
+/// it does not hold is not allowed).
+pub fn dry_run(
+    plan: &Plan,
+    now: &[OrgUser],
+    directory_name: &str,
+    allowed: &HashMap<String, Permission>,
+) -> Vec<DryRunRow> {
     let now: HashMap<String, &OrgUser> = now
         .iter()
         .map(|u| (canonical_account_id(&u.account_id), u))
@@ -59,10 +68,17 @@ pub fn dry_run(plan: &Plan, now: &[OrgUser], directory_name: &str) -> Vec<DryRun
                     DryRunState::AlreadyDone,
                     format!("already {}", already_words(action)),
                 ),
-                (Some(u), None) => (
-                    DryRunState::WouldAct,
-                    format!("{}: will be {}", status_words(u), action.done_word()),
-                ),
+                (Some(u), None) => match permission(action, allowed, &r.account_id) {
+                    Some(why) => (DryRunState::NotAllowed, format!("not allowed: {why}")),
+                    None => (
+                        DryRunState::WouldAct,
+                        format!(
+                            "{}: will be {}",
+                            status_words(action, u),
+                            action.done_word()
+                        ),
+                    ),
+                },
             };
             DryRunRow { row, state, detail }
         })
@@ -75,11 +91,37 @@ fn already_words(action: Action) -> &'static str {
         Action::Suspend => "suspended: nothing to suspend",
         Action::Restore => "active: nothing to restore",
         Action::Remove | Action::SiteRemove => "gone from the directory: nothing to remove",
+        Action::Deactivate => "deactivated: nothing to deactivate",
+        Action::Reactivate => "active: nothing to reactivate",
+        Action::DeleteAccount => "scheduled for deletion: nothing to delete",
+        Action::CancelDelete => "not scheduled for deletion: nothing to cancel",
     }
 }
 
-/// The person's access now, in words.
-fn status_words(user: &OrgUser) -> String {
+/// Why Atlassian's per-account check refuses `action` for this account, if it does.
+fn permission(
+    action: Action,
+    allowed: &HashMap<String, Permission>,
+    account_id: &str,
+) -> Option<String> {
+    if !action.is_lifecycle() {
+        return None;
+    }
+    match allowed.get(&canonical_account_id(account_id)) {
+        Some(permission) => permission.refusal(),
+        None => Some("Atlassian's check of this account gave no answer".into()),
+    }
+}
+
+/// The person's access (or, for account actions, account) now, in words.
+fn status_words(action: Action, user: &OrgUser) -> String {
+    if action.is_lifecycle() {
+        return match (pending_deletion(user), user.account_status.as_str()) {
+            (true, _) => "scheduled for deletion".to_owned(),
+            (false, "") => "account found".to_owned(),
+            (false, status) => format!("account {status}"),
+        };
+    }
     match user.membership_status.as_str() {
         "" => "in the directory".to_owned(),
         status => format!("access {status}"),
@@ -120,7 +162,7 @@ mod tests {
             user("b", "suspended", &[]),
             user("c", "active", &["atlassian/org-admin"]),
         ];
-        let states: Vec<DryRunState> = dry_run(&plan, &now, "Acme directory")
+        let states: Vec<DryRunState> = dry_run(&plan, &now, "Acme directory", &HashMap::new())
             .iter()
             .map(|r| r.state)
             .collect();

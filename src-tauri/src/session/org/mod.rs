@@ -7,11 +7,15 @@ mod dry_run;
 mod filter;
 mod load;
 mod plan;
+mod preflight;
 mod users_csv;
 
 pub use connect::{OrgConnection, OrgConnector, PracticeOrg};
 pub use dry_run::{dry_run, DryRunRow, DryRunState};
 pub use filter::UserFilter;
 pub use load::{load_users, LoadProgress};
-pub use plan::{live_guard, people_of_run, prepare_org, OrgChoice};
+pub use plan::{
+    grace_ends_words, live_guard, people_of_run, people_of_run_at, prepare_org, OrgChoice,
+};
+pub use preflight::read_privileges;
 pub use users_csv::{match_export, read_people, write_users_csv, ExportMatch, USERS_HEADER};

@@ -4,8 +4,11 @@
 use super::super::{Prepared, SessionError};
 use super::connect::OrgConnection;
 use crate::atlassian::org::OrgUser;
-use crate::sweep::{read_plan, read_state, Action, Guard, OrgFacts, Outcome, Plan, PlanRow};
+use crate::sweep::{
+    grace_ends, read_plan, read_state, Action, Guard, OrgFacts, Outcome, Plan, PlanRow, RowOutcome,
+};
 use std::path::Path;
+use time::OffsetDateTime;
 
 /// What the admin chose in organization mode.
 pub struct OrgChoice<'a> {
@@ -58,14 +61,30 @@ pub fn prepare_org(conn: &OrgConnection, choice: OrgChoice<'_>) -> Result<Prepar
             target.directory_name
         )
     } else {
-        let mut words = format!(
-            "{} {to_act} {} in {} ({}). {}",
-            choice.action.title(),
-            if to_act == 1 { "person" } else { "people" },
-            target.directory_name,
-            target.org_name,
-            choice.action.explanation()
-        );
+        let people = if to_act == 1 { "person" } else { "people" };
+        let lead = if choice.action.is_lifecycle() {
+            format!(
+                "{} the accounts of {to_act} {people} of {} ({})",
+                upper_first(choice.action.phrase_verb()),
+                target.org_name,
+                target.directory_name
+            )
+        } else {
+            format!(
+                "{} {to_act} {people} in {} ({})",
+                choice.action.title(),
+                target.directory_name,
+                target.org_name
+            )
+        };
+        let mut words = format!("{lead}. {}", choice.action.explanation());
+        if choice.action == Action::DeleteAccount {
+            words.push_str(&format!(
+                " Deletions made now can be cancelled until {} (Offboard's history offers \
+                 \"Cancel the deletions\" until then); after that they are permanent.",
+                grace_ends_words(OffsetDateTime::now_utc())
+            ));
+        }
         if !protected.is_empty() {
             words.push_str(&format!(
                 " {} selected {} protected or skipped.",
@@ -84,7 +103,7 @@ pub fn prepare_org(conn: &OrgConnection, choice: OrgChoice<'_>) -> Result<Prepar
         rehearsal: false,
         caller: String::new(),
         site_admins: Vec::new(),
-        phrase: format!("{verb} {to_act}"),
+        phrase: format!("{} {to_act}", choice.action.phrase_head()),
         to_remove: to_act,
         protected,
         words,
@@ -93,13 +112,31 @@ pub fn prepare_org(conn: &OrgConnection, choice: OrgChoice<'_>) -> Result<Prepar
     })
 }
 
+/// `text` with its first letter upper case.
+fn upper_first(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+/// The last day of a grace period that starts at `start`, as "15 December 2026" (UTC).
+pub fn grace_ends_words(start: OffsetDateTime) -> String {
+    let ends = start + time::Duration::days(crate::sweep::DELETION_GRACE_DAYS);
+    let date = ends.date();
+    format!("{} {} {}", date.day(), date.month(), date.year())
+}
+
 /// How organization mode protects people, for the plan's protection paragraph.
 const PROTECTION_WORDS: &str =
     "Organization admins are never touched (the API key belongs to one of them). \
      People your identity provider provisions are skipped: remove them there, or Atlassian would \
      re-create them. Accounts without membership in the directory are skipped. Other admins \
-     (site admins, user-access admins) are locked unless you unlock them. Everyone is read from \
-     the directory again just before anything is changed.";
+     (site admins, user-access admins) are locked unless you unlock them. Deactivating or \
+     deleting accounts reaches only accounts your company manages, never an admin's, and never \
+     one your identity provider provisions. Everyone is read from the directory again just \
+     before anything is changed.";
 
 /// Reads the plan's people from the directory again, just before a run, and returns the
 /// guard built on what it says now. With `prepared`, a change in who is protected voids the
@@ -139,21 +176,41 @@ pub async fn live_guard(
     Ok(guard)
 }
 
-/// The people an earlier organization run carried its action out on (`--from-run`, "Restore
-/// these users"): a restore takes them from a suspend run only; a suspend or remove from any
-/// organization run (suspend first, then remove the same people).
+/// The people an earlier organization run carried its action out on (`--from-run`, the
+/// history's undo): an undo action (restore, reactivate, cancel-delete) takes them from a run
+/// of the action it undoes only; any other action from any organization run (suspend first,
+/// then remove or deactivate the same people). A cancel-delete keeps only the accounts whose
+/// 14-day grace period has not ended.
 pub fn people_of_run(run_dir: &Path, action: Action) -> Result<(Plan, Vec<String>), SessionError> {
+    people_of_run_at(run_dir, action, OffsetDateTime::now_utc())
+}
+
+/// [`people_of_run`] at `now`.
+pub fn people_of_run_at(
+    run_dir: &Path,
+    action: Action,
+    now: OffsetDateTime,
+) -> Result<(Plan, Vec<String>), SessionError> {
     let plan = read_plan(run_dir).map_err(|e| SessionError::NothingToPlan(e.to_string()))?;
-    if !plan.action.is_org() || (action == Action::Restore && plan.action != Action::Suspend) {
+    let undoes = Action::ALL.into_iter().find(|a| a.undo() == Some(action));
+    let fits = match undoes {
+        // A cancelled deletion leaves the accounts deactivated: reactivating them is its
+        // natural next step.
+        Some(Action::Deactivate) => {
+            matches!(plan.action, Action::Deactivate | Action::CancelDelete)
+        }
+        Some(undone) => plan.action == undone,
+        None => plan.action.is_org(),
+    };
+    if !fits {
         return Err(SessionError::NotASuspendRun(plan.run_id));
     }
     let state = read_state(run_dir).map_err(|e| SessionError::NothingToPlan(e.to_string()))?;
-    let ids: Vec<String> = (0..plan.rows.len())
+    let done: Vec<&RowOutcome> = (0..plan.rows.len())
         .filter_map(|i| state.decided.get(&i))
         .filter(|o| o.outcome == Outcome::Removed)
-        .map(|o| o.account_id.clone())
         .collect();
-    if ids.is_empty() {
+    if done.is_empty() {
         return Err(SessionError::NothingToPlan(format!(
             "Run {} {} nobody, so there is nobody to {} from it.",
             plan.run_id,
@@ -161,5 +218,27 @@ pub fn people_of_run(run_dir: &Path, action: Action) -> Result<(Plan, Vec<String
             action.phrase_verb()
         )));
     }
+    let ids: Vec<String> = done
+        .iter()
+        .filter(|o| action != Action::CancelDelete || in_grace(o, now))
+        .map(|o| o.account_id.clone())
+        .collect();
+    if ids.is_empty() {
+        let ended = done
+            .iter()
+            .filter_map(|o| grace_ends(&o.finished_at))
+            .max()
+            .map(|t| t.date().to_string())
+            .unwrap_or_else(|| "some time ago".into());
+        return Err(SessionError::GraceEnded {
+            run: plan.run_id,
+            ended,
+        });
+    }
     Ok((plan, ids))
+}
+
+/// True while the deletion `done` records can still be cancelled.
+fn in_grace(done: &RowOutcome, now: OffsetDateTime) -> bool {
+    grace_ends(&done.finished_at).is_some_and(|ends| now < ends)
 }
