@@ -14,8 +14,12 @@ function rustWords(fn) {
   assert.ok(start > 0, `action.rs has ${fn}()`);
   const body = src.slice(start, src.indexOf('pub fn', start + 10));
   const out = {};
-  const names = { SiteRemove: 'site_remove', Suspend: 'suspend', Restore: 'restore', Remove: 'remove' };
+  const names = {
+    SiteRemove: 'site_remove', Suspend: 'suspend', Restore: 'restore', Remove: 'remove',
+    Deactivate: 'deactivate', Reactivate: 'reactivate', DeleteAccount: 'delete_account', CancelDelete: 'cancel_delete',
+  };
   for (const m of body.matchAll(/Action::(\w+)\s*=>\s*\{?\s*"((?:[^"\\]|\\.)*)"/gs)) {
+    assert.ok(names[m[1]], `the page knows Action::${m[1]}`);
     out[names[m[1]]] = m[2].replace(/\\\n\s*/g, '').replace(/\\'/g, "'").replace(/\\"/g, '"');
   }
   return out;
@@ -29,7 +33,9 @@ test('titles and explanations are the core\'s own words', () => {
     assert.equal(w.title, titles[action], `title of ${action}`);
     assert.equal(w.explanation, explanations[action], `explanation of ${action}`);
   }
-  assert.deepEqual(ORG_ACTIONS, ['suspend', 'remove', 'restore']);
+  assert.deepEqual(ORG_ACTIONS, ['suspend', 'remove', 'restore', 'deactivate', 'reactivate', 'delete_account', 'cancel_delete']);
+  // Every Rust action but site mode's is offered, and only those.
+  assert.deepEqual([...ORG_ACTIONS].sort(), Object.keys(titles).filter((a) => a !== 'site_remove').sort());
   assert.ok(ORG_ACTIONS.every(isOrgAction));
   assert.equal(isOrgAction('site_remove'), false);
   assert.equal(isOrgAction(undefined), false);

@@ -82,8 +82,8 @@ export function initHistory(app) {
     const summary = app.history.find((s) => s.runId === li.dataset.runId);
     if (!summary) return;
     setError($('#run-error'), null);
-    if (button.classList.contains('restore-run')) {
-      org.restore(summary);
+    if (button.classList.contains('undo-run')) {
+      org.undo(summary);
     } else if (button.classList.contains('continue')) {
       await busy(button, () => resume(summary, (err) => setError($('#run-error'), err)));
     } else if (button.classList.contains('export')) {

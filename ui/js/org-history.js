@@ -1,9 +1,12 @@
-// The run history's organization parts: "Restore these users" on a finished suspend run (a
-// restore of the people it suspended, prepared by Rust from that run and reviewed like any
-// other), and the way back to the run's organization when a resume or a restore needs it.
+// The run history's organization parts: the undo of every reversible finished run ("Restore
+// these users" after a suspend, "Reactivate these accounts" after a deactivate, "Cancel the
+// deletions (until …)" after a delete while its grace period lasts). An undo is a run of its
+// own: Rust prepares it from that run and the Review step shows it, with its own typed phrase.
+// Also the way back to the run's organization when a resume or an undo needs it.
 
 import { h } from './dom.js';
 import { isOrgAction } from './model/org-words.js';
+import { undoButtonTitle, undoButtonWords, undoConnectWords, undoOffered } from './model/org-undo.js';
 
 export function initOrgHistory(app) {
   const orgOf = (s) => s.orgName || (s.practice ? 'the practice organization' : 'its organization');
@@ -14,28 +17,33 @@ export function initOrgHistory(app) {
     return !!name && (!s.orgName || s.orgName === name);
   }
 
-  /** Prepares the restore of the people run `s` suspended, then opens the Review step. */
-  function restore(s) {
+  /** Prepares the undo of run `s` (`s.undo`: restore, reactivate, cancel_delete) at Review. */
+  function undo(s) {
     if (!connectedTo(s)) {
-      app.steps.orgConnect.needConnection(s.orgName,
-        `To restore the people this run suspended, connect to ${orgOf(s)} first. Offboard then prepares the restore.`,
-        () => restore(s));
+      app.steps.orgConnect.needConnection(s.orgName, undoConnectWords(s.undo, orgOf(s)), () => undo(s));
       return;
     }
-    app.orgFromRun = { runId: s.runId, createdAt: s.createdAt, orgName: s.orgName ?? '' };
-    app.orgAction = 'restore';
+    app.orgFromRun = {
+      runId: s.runId, createdAt: s.createdAt, orgName: s.orgName ?? '', action: s.action, undoUntil: s.undoUntil ?? null,
+    };
+    app.orgAction = s.undo;
     app.refresh();
     app.go('review');
   }
 
   return {
     isOrg: (s) => isOrgAction(s.action),
-    /** A finished suspend run that suspended someone offers to undo it. */
+    /** A finished run that can be undone offers it (`data-undo` names the undo action). */
     buttons(s) {
-      const undo = s.undo === 'restore' && !s.active && !s.runningElsewhere && !s.rehearsal && (s.counters?.removed ?? 0) > 0;
-      return undo ? h('button', { type: 'button', class: 'restore-run', text: 'Restore these users' }) : null;
+      if (!undoOffered(s)) return null;
+      // `restore-run` is the suspend run's button since issue 13 (docs/window-contract.md).
+      const cls = s.undo === 'restore' ? 'undo-run restore-run' : 'undo-run';
+      return h('button', {
+        type: 'button', class: cls, 'data-undo': s.undo, 'data-until': s.undoUntil ?? null,
+        title: undoButtonTitle(s), text: undoButtonWords(s),
+      });
     },
-    restore,
+    undo,
     /** A resume of an organization run needs a connection to its organization. */
     needConnection(s, then) {
       app.steps.orgConnect.needConnection(s.orgName,

@@ -1,16 +1,19 @@
 // Step 3 in organization mode, beside review.js: the action choice (Suspend access, the
-// recommended first step, preselected; Remove from the directory; Restore access), each with the
-// core's own explanation; the plan's protected and skipped people with the core's reasons; the
-// dry run's findings; and a restore of the people an earlier suspend run suspended.
+// recommended first step, preselected; Remove from the directory; Restore access; and apart,
+// under "Managed accounts", Deactivate, Reactivate, Delete account, Cancel the deletion), each
+// with the core's own explanation; the plan's protected and skipped people with the core's
+// reasons; the dry run's findings (with Atlassian's reason for an account it does not allow);
+// and the undo of an earlier run, chosen in the history (org-history.js).
 //
 // review.js keeps the plan's life (prepare, void, the typed phrase, start); it asks this module
 // for the organization's plan and words whenever `app.mode` is "org".
 
 import * as api from './api.js';
 import { $, h } from './dom.js';
-import { formatCount, formatWhen, plural } from './model/format.js';
+import { formatCount, plural } from './model/format.js';
 import { protectedKind } from './model/org-roster.js';
-import { ACTION_WORDS, orgPreflightWords, preflightStateWords, startLabel } from './model/org-words.js';
+import { ACTION_WORDS, orgPreflightWords, preflightRowWords, startLabel } from './model/org-words.js';
+import { fromRunWords } from './model/org-undo.js';
 
 const LISTED = 50; // rows listed by name under the protected list and the dry-run counts
 const KIND_WORDS = { never: 'Never touched', locked: 'Locked', skipped: 'Skipped' };
@@ -93,9 +96,9 @@ export function initOrgReview(app) {
   return {
     on,
     fromRun,
-    /** People to plan for: the selection, or (restoring a run's people) one run. */
+    /** People to plan for: the selection, or (undoing a run) one run. */
     count: () => (fromRun() ? 1 : app.list?.count ?? 0),
-    /** Asks Rust for the plan of the chosen action on the selection (or on a run's people). */
+    /** Asks Rust for the plan of the chosen action on the selection (or undoing a run). */
     prepare() {
       const run = fromRun();
       const list = app.list;
@@ -117,17 +120,14 @@ export function initOrgReview(app) {
         radio.disabled = !!run && radio.value !== app.orgAction;
       }
       fromRunNote.hidden = !run;
-      if (run) {
-        $('#org-from-run-words').textContent = `Restoring the people the suspend run of ${formatWhen(run.createdAt)}` +
-          `${run.orgName ? ` in ${run.orgName}` : ''} suspended.`;
-      }
+      if (run) $('#org-from-run-words').textContent = fromRunWords(app.orgAction, run);
       drawProtected(plan);
     },
     /** The start button's words ("Suspend 12 people"); null in site mode. */
     startLabel: (plan, n) => (on() ? startLabel(actionOf(plan), n) : null),
     /** What the Run step needs to word the run. */
     runMeta: (plan) => (on() ? { action: actionOf(plan), directoryName: plan?.directoryName ?? app.connection?.directoryName ?? '' } : null),
-    /** A run began: a restore of a run's people is used up. */
+    /** A run began: the undo of a run is used up. */
     started() {
       if (!fromRun()) return;
       app.orgFromRun = null;
@@ -138,14 +138,14 @@ export function initOrgReview(app) {
       const action = actionOf(plan);
       Object.assign(el.dataset, {
         wouldAct: p.wouldAct ?? 0, protected: p.protected ?? 0, notInDirectory: p.notInDirectory ?? 0, alreadyDone: p.alreadyDone ?? 0,
+        notAllowed: p.notAllowed ?? 0,
       });
       const r = app.list?.roster;
       const notable = (p.rows ?? []).filter((x) => x.state !== 'would_act');
       const items = notable.slice(0, LISTED).map((x) => {
         const i = r?.indexById.get(x.accountId);
         const who = x.name || (i !== undefined ? r.name[i] : '') || x.accountId;
-        return h('li', { 'data-id': x.accountId, 'data-state': x.state },
-          `${who}: ${preflightStateWords(x.state, action)}${x.detail ? ` — ${x.detail}` : ''}`);
+        return h('li', { 'data-id': x.accountId, 'data-state': x.state }, preflightRowWords(who, x, action));
       });
       el.replaceChildren(...[h('p', { text: orgPreflightWords(p, action) }),
         items.length ? h('ul', { class: 'plain-list notable' }, ...items) : null,

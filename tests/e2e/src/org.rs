@@ -191,3 +191,29 @@ pub async fn confirm_and_run(app: &App, phrase: &str, wrong: &str, limit: Durati
     app.wait_step("run").await;
     crate::flows::wait_state(app, "finished", limit).await;
 }
+
+/// A number shown in `css` (e.g. `#count-removed`).
+pub async fn number(app: &App, css: &str) -> usize {
+    let t = app.text(css).await;
+    first_number(&t).unwrap_or_else(|| panic!("{css} shows no number: {t:?}"))
+}
+
+/// The `data-*` number of `css` once it is set.
+pub async fn data_number(app: &App, css: &str, name: &str) -> usize {
+    let v = app.wait_attr(css, name, UI).await;
+    v.parse()
+        .unwrap_or_else(|_| panic!("{css}[{name}] = {v:?}"))
+}
+
+/// The account ids of the rendered run-table rows with this outcome.
+pub async fn run_rows(app: &App, outcome: &str) -> Vec<String> {
+    let v = app
+        .js(
+            "return Array.from(document.querySelectorAll('#run-table [role=row][data-id]'))
+               .filter(r => !r.hidden && r.getAttribute('data-outcome') === arguments[0])
+               .map(r => r.getAttribute('data-id'));",
+            vec![json!(outcome)],
+        )
+        .await;
+    serde_json::from_value(v).unwrap()
+}

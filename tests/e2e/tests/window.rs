@@ -850,3 +850,6 @@ mod history_and_practice;
 
 #[path = "window/org.rs"]
 mod org;
+
+#[path = "window/org_lifecycle.rs"]
+mod org_lifecycle;

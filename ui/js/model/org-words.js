@@ -4,8 +4,12 @@
 
 import { formatCount, plural } from './format.js';
 
+/** The actions on people's access to one directory, in the order the Review step offers them. */
+export const DIRECTORY_ACTIONS = ['suspend', 'remove', 'restore'];
+/** The actions on managed Atlassian accounts themselves (issue 14), offered apart. */
+export const ACCOUNT_ACTIONS = ['deactivate', 'reactivate', 'delete_account', 'cancel_delete'];
 /** The actions the Review step offers, in the order it offers them. */
-export const ORG_ACTIONS = ['suspend', 'remove', 'restore'];
+export const ORG_ACTIONS = [...DIRECTORY_ACTIONS, ...ACCOUNT_ACTIONS];
 
 /** Each action's words; `title` and `explanation` are `Action::title()` / `explanation()`. */
 export const ACTION_WORDS = {
@@ -29,6 +33,28 @@ export const ACTION_WORDS = {
     explanation: 'Removes each person from this directory: they lose access to every app in it, their roles and group memberships, and you are no longer billed for them. Their Atlassian account and their work stay. To undo, invite them again and give back their roles and groups; suspending first is reversible in one step.',
     verb: 'remove', done: 'removed from the directory', going: 'Removing', place: 'the directory',
   },
+  // The account actions count accounts, not people, and act on the account everywhere; `label`
+  // is the outcome's and count's word (the core's `outcome_cell`).
+  deactivate: {
+    title: 'Deactivate account',
+    explanation: "Deactivates each person's Atlassian account (only accounts your company manages): they can no longer sign in to any Atlassian app, in any directory, and you are not billed for them. Their content (issues, pages, comments) stays. People your identity provider provisions must be deactivated there instead. To undo, reactivate the accounts: they get their access back.",
+    verb: 'deactivate', done: 'deactivated', going: 'Deactivating', place: 'the organization', label: 'Deactivated', account: true,
+  },
+  reactivate: {
+    title: 'Reactivate account',
+    explanation: 'Reactivates accounts that were deactivated: they can sign in again and get back the access they had.',
+    verb: 'reactivate', done: 'reactivated', going: 'Reactivating', place: 'the organization', label: 'Reactivated', account: true,
+  },
+  delete_account: {
+    title: 'Delete account',
+    explanation: "Deletes each person's Atlassian account (only accounts your company manages). For 14 days the account is deactivated and the deletion can be cancelled; after that it is deleted for good and cannot be brought back. Their content (issues, pages, comments) stays, shown under a former user. If you use SAML single sign-on, remove the people from your identity provider first, or their accounts may be activated again.",
+    verb: 'delete', done: 'scheduled for deletion', going: 'Scheduling the deletion of', place: 'the organization', label: 'Scheduled for deletion', account: true,
+  },
+  cancel_delete: {
+    title: 'Cancel the deletion',
+    explanation: 'Cancels the deletion of accounts still in their 14-day grace period. The accounts stay deactivated: reactivate them to give their access back.',
+    verb: 'cancel the deletion of', done: 'taken off the deletion schedule', going: 'Cancelling the deletion of', place: 'the organization', label: 'Deletion cancelled', account: true,
+  },
 };
 
 /** Is this an organization action (not site mode's removal)? */
@@ -37,7 +63,14 @@ export const isOrgAction = (action) => !!action && action !== 'site_remove' && a
 /** The words of `action` (site mode's for anything unknown). */
 export const wordsOf = (action) => ACTION_WORDS[action] ?? ACTION_WORDS.site_remove;
 
+/** Is this an action on managed accounts themselves (deactivate, delete…)? */
+export const isAccountAction = (action) => ACCOUNT_ACTIONS.includes(action);
+
 const upperFirst = (s) => s.charAt(0).toUpperCase() + s.slice(1);
+
+// What a row the action found nothing to act on is: an account action's "not_found", a
+// directory action's "not_in_directory", a site removal's "already_gone".
+const notThere = (action) => (isAccountAction(action) ? 'not found' : isOrgAction(action) ? 'not in the directory' : 'already gone');
 
 /**
  * Per-row outcome labels for a run of `action` (the core's `outcome_cell`, as words), short
@@ -45,9 +78,10 @@ const upperFirst = (s) => s.charAt(0).toUpperCase() + s.slice(1);
  */
 export function outcomeLabels(action) {
   const org = isOrgAction(action);
+  const w = wordsOf(action);
   return {
-    removed: upperFirst(wordsOf(action).verb === 'remove' ? 'removed' : wordsOf(action).done),
-    already_gone: org ? 'Not in the directory' : 'Already gone',
+    removed: w.label ?? upperFirst(w.verb === 'remove' ? 'removed' : w.done),
+    already_gone: upperFirst(notThere(action)),
     cannot_remove: org ? 'Refused' : 'Could not remove',
     skipped: 'Skipped',
     failed: 'Failed',
@@ -58,14 +92,15 @@ export function outcomeLabels(action) {
 /** The run step's count titles for `action` ("Removed from the directory"), by counter. */
 export function countLabels(action) {
   const l = outcomeLabels(action);
-  return { removed: upperFirst(wordsOf(action).done), alreadyGone: l.already_gone, cannotRemove: l.cannot_remove };
+  const w = wordsOf(action);
+  return { removed: w.label ?? upperFirst(w.done), alreadyGone: l.already_gone, cannotRemove: l.cannot_remove };
 }
 
 /** The counters in the action's words, leaving out the kinds that did not happen. */
 export function orgCountersWords(c, action) {
   const org = isOrgAction(action);
   const parts = [`${formatCount(c.removed ?? 0)} ${wordsOf(action).done}`];
-  if (c.alreadyGone) parts.push(`${formatCount(c.alreadyGone)} ${org ? 'not in the directory' : 'already gone'}`);
+  if (c.alreadyGone) parts.push(`${formatCount(c.alreadyGone)} ${notThere(action)}`);
   if (c.cannotRemove) parts.push(`${formatCount(c.cannotRemove)} ${org ? 'refused' : 'could not be removed'}`);
   if (c.skipped) parts.push(`${formatCount(c.skipped)} skipped`);
   if (c.failed) parts.push(`${formatCount(c.failed)} failed`);
@@ -73,9 +108,13 @@ export function orgCountersWords(c, action) {
   return parts.join(', ');
 }
 
-/** The status line while a run of `action` goes on ("Suspending 12 people in Staff…"). */
+/**
+ * The status line while a run of `action` goes on ("Suspending 12 people in Staff…"); an
+ * account action acts on the accounts everywhere ("Deactivating 2 accounts…").
+ */
 export function goingWords(action, total, where) {
   const w = wordsOf(action);
+  if (w.account) return `${w.going} ${plural(total, 'account')}…`;
   const place = where || w.place;
   const prep = action === 'remove' ? 'from' : 'in';
   return `${w.going} ${plural(total, 'person', 'people')} ${prep} ${place}…`;
@@ -85,6 +124,9 @@ export function goingWords(action, total, where) {
 const VERIFIED = {
   site_remove: ['gone', 'still on the site'], remove: ['gone', 'still in the directory'],
   suspend: ['suspended', 'not suspended'], restore: ['active again', 'not active'],
+  deactivate: ['deactivated', 'not deactivated'], reactivate: ['active again', 'not active'],
+  delete_account: ['scheduled for deletion', 'not scheduled for deletion'],
+  cancel_delete: ['no longer scheduled for deletion', 'still scheduled'],
 };
 
 /** The verification line when Rust sent no sentence: "Verified suspended: 9, not suspended: 1". */
@@ -96,9 +138,9 @@ export function orgVerifiedWords(v, action) {
 
 /** What a row found not in its end state after the run says. */
 export function stillPresentWords(action) {
-  return isOrgAction(action)
-    ? `Not ${wordsOf(action).done} when read back from the directory after the run.`
-    : 'Still on the site when checked again after the run.';
+  if (!isOrgAction(action)) return 'Still on the site when checked again after the run.';
+  const from = isAccountAction(action) ? 'the organization' : 'the directory';
+  return `Not ${wordsOf(action).done} when read back from ${from} after the run.`;
 }
 
 /** The dry run of an org plan in words: one part per kind present. */
@@ -106,6 +148,7 @@ export function orgPreflightWords(p, action) {
   const w = wordsOf(action);
   const parts = [`${formatCount(p.wouldAct ?? 0)} would be ${w.done}`];
   if (p.alreadyDone) parts.push(`${formatCount(p.alreadyDone)} already ${w.done}`);
+  if (p.notAllowed) parts.push(`${formatCount(p.notAllowed)} not allowed by Atlassian`);
   if (p.notInDirectory) parts.push(`${formatCount(p.notInDirectory)} not in the directory`);
   if (p.protected) parts.push(`${formatCount(p.protected)} protected or skipped`);
   return `Dry run, nothing was changed: ${parts.join('; ')}.`;
@@ -115,17 +158,27 @@ export function orgPreflightWords(p, action) {
 export function preflightStateWords(state, action) {
   const w = wordsOf(action);
   return {
-    would_act: `would be ${w.done}`, protected: 'protected or skipped',
+    would_act: `would be ${w.done}`, protected: 'protected or skipped', not_allowed: 'Not allowed',
     not_in_directory: 'not in the directory', already_done: `already ${w.done}`,
   }[state] ?? String(state ?? '');
 }
 
-/** The Review step's start button ("Suspend 12 people"). */
+/**
+ * One dry-run row in words: "Ann: would be suspended — access active: will be suspended". A
+ * row Atlassian does not allow gives Atlassian's reason once ("Ann: Not allowed — <reason>").
+ */
+export function preflightRowWords(who, row, action) {
+  let detail = String(row.detail ?? '');
+  if (row.state === 'not_allowed') detail = detail.replace(/^not allowed:\s*/i, '');
+  return `${who}: ${preflightStateWords(row.state, action)}${detail ? ` — ${detail}` : ''}`;
+}
+
+/** The Review step's start button ("Suspend 12 people", "Delete 2 accounts"). */
 export function startLabel(action, n) {
   const w = wordsOf(action);
   const verb = w.verb.charAt(0).toUpperCase() + w.verb.slice(1);
   if (n == null) return `Start: ${w.title.toLowerCase()}`;
-  const who = plural(n, 'person', 'people');
+  const who = w.account ? plural(n, 'account') : plural(n, 'person', 'people');
   return action === 'remove' ? `${verb} ${who} from the directory` : `${verb} ${who}`;
 }
 

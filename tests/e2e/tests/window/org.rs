@@ -6,8 +6,10 @@
 //! are in `org_keys.rs`.
 
 use offboard_e2e::flows::wait_state;
-use offboard_e2e::org::{self, confirm_and_run, connect_org, load_users, org_status, rows};
-use offboard_e2e::page::{first_number, TICK, UI};
+use offboard_e2e::org::{
+    self, confirm_and_run, connect_org, data_number, load_users, number, org_status, rows, run_rows,
+};
+use offboard_e2e::page::{TICK, UI};
 use offboard_e2e::{poll, run, App, Options};
 use serde_json::{json, Value};
 use std::time::Duration;
@@ -23,32 +25,6 @@ async fn an_organization_is_suspended_restored_from_the_history_and_removed_from
         ..Options::default()
     };
     run(options, |app| async move { org_flow(&app).await }).await;
-}
-
-/// A number shown in `css` (e.g. `#count-removed`).
-async fn number(app: &App, css: &str) -> usize {
-    let t = app.text(css).await;
-    first_number(&t).unwrap_or_else(|| panic!("{css} shows no number: {t:?}"))
-}
-
-/// The `data-*` number of `css` once it is set.
-async fn data_number(app: &App, css: &str, name: &str) -> usize {
-    let v = app.wait_attr(css, name, UI).await;
-    v.parse()
-        .unwrap_or_else(|_| panic!("{css}[{name}] = {v:?}"))
-}
-
-/// The account ids of the rendered run-table rows with this outcome.
-async fn run_rows(app: &App, outcome: &str) -> Vec<String> {
-    let v = app
-        .js(
-            "return Array.from(document.querySelectorAll('#run-table [role=row][data-id]'))
-               .filter(r => !r.hidden && r.getAttribute('data-outcome') === arguments[0])
-               .map(r => r.getAttribute('data-id'));",
-            vec![json!(outcome)],
-        )
-        .await;
-    serde_json::from_value(v).unwrap()
 }
 
 /// Waits for the verification line after a run and returns it.
