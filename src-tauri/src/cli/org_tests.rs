@@ -210,7 +210,7 @@ fn only_suspend_deactivate_and_delete_runs_can_be_undone() {
         (Action::Remove, "invite them again"),
         (Action::Restore, "suspend --from-run run-7"),
         (Action::Reactivate, "deactivate --from-run run-7"),
-        (Action::CancelDelete, "delete-account --from-run run-7"),
+        (Action::CancelDelete, "reactivate --from-run run-7"),
     ] {
         let why = undo_of(&plan(action)).unwrap_err();
         assert!(why.contains(words), "{action:?}: {why}");
