@@ -128,6 +128,15 @@ impl Guard {
         self
     }
 
+    /// A guard holding what the organization's directory says now of `users` (just read).
+    pub fn of_org_users(users: &[crate::atlassian::org::OrgUser]) -> Guard {
+        Guard::default().with_org_facts(
+            users
+                .iter()
+                .map(|u| (u.account_id.clone(), OrgFacts::from(u))),
+        )
+    }
+
     /// A guard that knows only the caller (no live admin list was read).
     pub fn caller_only(caller: &str) -> Guard {
         Guard::new::<&str>(caller, [])

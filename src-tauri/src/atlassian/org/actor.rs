@@ -12,26 +12,24 @@ const NO_DIRECTORY: &str = "No directory was chosen for this organization, so no
 
 impl Actor for OrgClient {
     async fn apply(&self, action: Action, account_id: &str) -> Verdict {
-        // Account actions act on the Atlassian account itself, in no one directory.
-        if action.is_lifecycle() {
-            return self.lifecycle(action, account_id).await;
-        }
-        let Some(directory) = self.directory() else {
-            return Verdict::Unexpected {
+        match (action, self.directory()) {
+            (Action::Suspend, Some(directory)) => self.suspend(directory, account_id).await,
+            (Action::Restore, Some(directory)) => self.restore(directory, account_id).await,
+            (Action::Remove, Some(directory)) => self.remove(directory, account_id).await,
+            (Action::Suspend | Action::Restore | Action::Remove, None) => Verdict::Unexpected {
                 status: 0,
                 message: NO_DIRECTORY.into(),
-            };
-        };
-        match action {
-            Action::Suspend => self.suspend(directory, account_id).await,
-            Action::Restore => self.restore(directory, account_id).await,
-            Action::Remove => self.remove(directory, account_id).await,
-            Action::Deactivate
-            | Action::Reactivate
-            | Action::DeleteAccount
-            | Action::CancelDelete => self.lifecycle(action, account_id).await,
+            },
+            // Account actions act on the Atlassian account itself, in no one directory.
+            (
+                Action::Deactivate
+                | Action::Reactivate
+                | Action::DeleteAccount
+                | Action::CancelDelete,
+                _,
+            ) => self.lifecycle(action, account_id).await,
             // The engine refuses such a plan before any request; this is the last line.
-            Action::SiteRemove => Verdict::Unexpected {
+            (Action::SiteRemove, _) => Verdict::Unexpected {
                 status: 0,
                 message: format!(
                     "'{}' is a site action; an organization connection cannot carry it out, so nothing was sent",

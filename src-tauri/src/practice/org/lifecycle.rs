@@ -259,26 +259,9 @@ mod tests {
     use super::super::state::{OrgLive, SITE_ADMIN};
     use super::*;
 
+    /// A plain managed member of the first directory.
     fn member(id: &str) -> OrgMember {
-        OrgMember {
-            account_id: id.into(),
-            name: format!("Person {id}"),
-            nickname: "Person".into(),
-            email: Some(format!("{id}@example.com")),
-            managed: true,
-            source: Some("invited"),
-            directory: Some(0),
-            suspended: false,
-            gone: false,
-            roles: Vec::new(),
-            products: Vec::new(),
-            groups: Vec::new(),
-            added_to_org: "2024-01-01T00:00:00Z".into(),
-            mfa: false,
-            kind: Kind::Managed,
-            deactivated_on: None,
-            deletion_requested: None,
-        }
+        super::super::state::tests::member(id, Some(0))
     }
 
     #[test]

@@ -275,10 +275,11 @@ impl OrgLive {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn member(id: &str, directory: Option<usize>) -> OrgMember {
+    /// A plain managed member of `directory` (shared by the practice org's unit tests).
+    pub(crate) fn member(id: &str, directory: Option<usize>) -> OrgMember {
         OrgMember {
             account_id: id.into(),
             name: format!("Person {id}"),

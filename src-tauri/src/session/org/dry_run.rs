@@ -4,7 +4,7 @@
 use crate::atlassian::org::signals::{end_state_holds, pending_deletion};
 use crate::atlassian::org::{OrgUser, Permission};
 use crate::roster::canonical_account_id;
-use crate::sweep::{Action, Guard, OrgFacts, Plan};
+use crate::sweep::{Action, Guard, Plan};
 use std::collections::HashMap;
 
 /// What a run would do to one person.
@@ -43,12 +43,11 @@ pub fn dry_run(
     directory_name: &str,
     allowed: &HashMap<String, Permission>,
 ) -> Vec<DryRunRow> {
+    let guard = Guard::of_org_users(now);
     let now: HashMap<String, &OrgUser> = now
         .iter()
         .map(|u| (canonical_account_id(&u.account_id), u))
         .collect();
-    let guard =
-        Guard::default().with_org_facts(now.iter().map(|(id, u)| (id.clone(), OrgFacts::from(*u))));
     let action = plan.action;
     plan.rows
         .iter()
@@ -131,7 +130,7 @@ fn status_words(action: Action, user: &OrgUser) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sweep::{OrgTarget, PlanRow};
+    use crate::sweep::{OrgFacts, OrgTarget, PlanRow};
 
     fn user(id: &str, membership: &str, roles: &[&str]) -> OrgUser {
         OrgUser {

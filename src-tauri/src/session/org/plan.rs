@@ -159,10 +159,7 @@ pub async fn live_guard(
     }
     let ids: Vec<String> = plan.rows.iter().map(|r| r.account_id.clone()).collect();
     let (now, _) = super::read_people(conn, &ids).await?;
-    let guard = Guard::default().with_org_facts(
-        now.iter()
-            .map(|u| (u.account_id.clone(), OrgFacts::from(u))),
-    );
+    let guard = Guard::of_org_users(&now);
     if let Some(prepared) = prepared {
         let protected_now = plan
             .rows

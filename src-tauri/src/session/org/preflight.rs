@@ -5,7 +5,7 @@ use super::super::SessionError;
 use super::connect::OrgConnection;
 use crate::atlassian::org::{waiting_out_rate_limits, OrgUser, Permission};
 use crate::roster::canonical_account_id;
-use crate::sweep::{Guard, OrgFacts, Plan};
+use crate::sweep::{Guard, Plan};
 use std::collections::{HashMap, HashSet};
 
 /// Rate-limit waits tolerated per account before the check gives up.
@@ -29,10 +29,7 @@ pub async fn read_privileges(
         .iter()
         .map(|u| canonical_account_id(&u.account_id))
         .collect();
-    let guard = Guard::default().with_org_facts(
-        now.iter()
-            .map(|u| (canonical_account_id(&u.account_id), OrgFacts::from(u))),
-    );
+    let guard = Guard::of_org_users(now);
     for row in plan
         .rows
         .iter()
