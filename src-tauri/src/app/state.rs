@@ -452,7 +452,10 @@ impl AppState {
         let guard = prepared
             .still_holds(&conn, &prepared.site_admins)
             .map_err(AppError::from)?;
-        let report = sweep::preflight(&conn.client, &prepared.plan, &guard).await?;
+        let options = sweep::PreflightOptions::quiet();
+        let report = sweep::preflight(&conn.client, &prepared.plan, &guard, &options)
+            .await?
+            .ok_or_else(|| AppError::new("cancelled", "The dry run was cancelled.").at("review"))?;
         Ok(PreflightDto::new(plan_id, report))
     }
 }

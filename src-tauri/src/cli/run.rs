@@ -11,8 +11,8 @@ use crate::session::{
     TokenChoice,
 };
 use crate::sweep::{
-    self, list_runs, preflight, Actor, Guard, PaceSettings, Plan, Run, RunControl, RunOptions,
-    RunStatus,
+    self, list_runs, preflight, Actor, Guard, PaceSettings, Plan, PreflightOptions, Run,
+    RunControl, RunOptions, RunStatus,
 };
 use crate::vault::OsKeychain;
 use std::io::Write;
@@ -276,8 +276,9 @@ pub(super) async fn execute<A: Actor>(
 
 async fn dry_run(conn: &Connection, plan: &Plan, guard: &Guard) -> i32 {
     eprintln!("Dry run: looking every user up; nothing will be changed.");
-    match preflight(&conn.client, plan, guard).await {
-        Ok(report) => {
+    match preflight(&conn.client, plan, guard, &PreflightOptions::quiet()).await {
+        Ok(None) => EXIT_OK,
+        Ok(Some(report)) => {
             println!(
                 "exists={} already_gone={} app_accounts={} customer_accounts={} protected={}",
                 report.exists,

@@ -46,7 +46,10 @@ pub use pace::{
     MIN_RATE,
 };
 pub use plan::{Guard, OrgFacts, OrgTarget, Plan, PlanRow};
-pub use preflight::{preflight, Lookup, PreflightReport, PreflightRow, Presence};
+pub use preflight::{
+    preflight, Lookup, PreflightOptions, PreflightProgress, PreflightReport, PreflightRow,
+    Presence, LOOKUP_PACE,
+};
 pub use results::{count, final_outcomes, neutralise, write_results, RESULTS_HEADER, UTF8_BOM};
 pub use retry::{backoff_delay, decide, RetrySettings, RowAttempts, Step};
 pub use run_summary::SUMMARY_FILE;

@@ -1,6 +1,8 @@
 //! The dry run: look every planned account up in bulk and report what a run would meet,
 //! without changing anything on the site.
 
+use super::control::RunControl;
+use super::pace::PaceSettings;
 use super::plan::{Guard, Plan};
 use crate::atlassian::{waiting_out_rate_limits, AtlassianError, SiteClient, SiteUser};
 use crate::roster::canonical_account_id;
@@ -12,6 +14,45 @@ use std::future::Future;
 const CHUNK: usize = crate::atlassian::BULK_BATCH;
 /// Rate-limit waits tolerated per chunk before the dry run gives up.
 const MAX_WAITS: u32 = 10;
+
+/// The dry run's own pace: lookups are reads, which Atlassian counts per endpoint and method
+/// apart from the DELETEs a run sends, and each one stands for 100 accounts. The same pacer as a
+/// run keeps them under this ceiling and slows down on any 429.
+pub const LOOKUP_PACE: PaceSettings = PaceSettings {
+    max_rate: 150.0,
+    max_in_flight: 20,
+};
+
+/// How far a dry run has got.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PreflightProgress {
+    /// Accounts looked up so far.
+    pub looked_up: u64,
+    /// Accounts to look up in all (protected rows are not looked up).
+    pub to_look_up: u64,
+}
+
+/// How a dry run goes: its pace, its cancel and where its progress goes.
+pub struct PreflightOptions<'a> {
+    /// Lookups per second and in flight (normally [`LOOKUP_PACE`]).
+    pub pace: PaceSettings,
+    /// `stop()` cancels the dry run: no lookup starts after it.
+    pub control: RunControl,
+    /// Called after each finished lookup (and once at the start) with the totals so far.
+    pub progress: &'a (dyn Fn(PreflightProgress) + Send + Sync),
+}
+
+impl PreflightOptions<'_> {
+    /// The default pace, a fresh control and no progress report.
+    pub fn quiet() -> PreflightOptions<'static> {
+        PreflightOptions {
+            pace: LOOKUP_PACE,
+            control: RunControl::new(),
+            progress: &|_| {},
+        }
+    }
+}
 
 /// Bulk user lookup, as the dry run needs it. `SiteClient` is the real one.
 pub trait Lookup: Send + Sync {
@@ -75,11 +116,13 @@ pub struct PreflightReport {
 }
 
 /// Looks every unprotected row up (GET only) and classifies it. Rate limits are waited out.
+/// `None` when cancelled through `options.control`.
 pub async fn preflight<L: Lookup>(
     lookup: &L,
     plan: &Plan,
     guard: &Guard,
-) -> Result<PreflightReport, AtlassianError> {
+    options: &PreflightOptions<'_>,
+) -> Result<Option<PreflightReport>, AtlassianError> {
     let mut report = PreflightReport::default();
     let mut to_look: Vec<(usize, &str)> = Vec::new();
     let mut protected = HashMap::new();
@@ -92,11 +135,22 @@ pub async fn preflight<L: Lookup>(
         }
     }
     let mut found: HashMap<String, SiteUser> = HashMap::new();
+    let mut progress = PreflightProgress {
+        looked_up: 0,
+        to_look_up: to_look.len() as u64,
+    };
+    (options.progress)(progress);
+    // TODO(issue 15): lookups in parallel under a Pacer of options.pace.
     for chunk in to_look.chunks(CHUNK) {
+        if !options.control.wait_runnable().await {
+            return Ok(None);
+        }
         let ids: Vec<String> = chunk.iter().map(|(_, id)| (*id).to_owned()).collect();
         for user in lookup_with_waits(lookup, &ids).await? {
             found.insert(canonical_account_id(&user.account_id), user);
         }
+        progress.looked_up += chunk.len() as u64;
+        (options.progress)(progress);
     }
     for (i, row) in plan.rows.iter().enumerate() {
         let (presence, detail) = if let Some(reason) = protected.remove(&i) {
@@ -127,7 +181,7 @@ pub async fn preflight<L: Lookup>(
             detail,
         });
     }
-    Ok(report)
+    Ok(Some(report))
 }
 
 /// One lookup call, waiting out rate limits (at most [`MAX_WAITS`] times).

@@ -608,9 +608,15 @@ async fn the_dry_run_classifies_without_removing() {
     ]);
     let mut plan = plan_of(&ids, 20.0, 1);
     plan.rows[4].account_id = "me".into();
-    let report = preflight(&lookup, &plan, &Guard::caller_only("me"))
-        .await
-        .unwrap();
+    let report = preflight(
+        &lookup,
+        &plan,
+        &Guard::caller_only("me"),
+        &PreflightOptions::quiet(),
+    )
+    .await
+    .unwrap()
+    .unwrap();
     let kinds: Vec<Presence> = report.rows.iter().map(|r| r.presence).collect();
     assert_eq!(
         kinds,
