@@ -3,6 +3,7 @@ fn main() {
     // Keep in step with `app::build_app` (src/app/mod.rs).
     const COMMANDS: &[&str] = &[
         "app_info",
+        "about_records",
         "saved_connections",
         "connect",
         "forget_connection",
@@ -13,6 +14,7 @@ fn main() {
         "prepare_plan",
         "prepare_rehearsal",
         "preflight",
+        "cancel_preflight",
         "rehearse",
         "start_run",
         "pause_run",

@@ -548,7 +548,7 @@ async fn r5_the_token_is_in_no_file_output_argument_list_or_app_reply() {
         max_in_flight: 8,
     };
     let started = state
-        .start(&plan_id, &phrase, pace, sink.clone())
+        .start(&plan_id, &phrase, pace, None, sink.clone())
         .await
         .unwrap();
     keep(serde_json::to_string(&started));
@@ -559,7 +559,7 @@ async fn r5_the_token_is_in_no_file_output_argument_list_or_app_reply() {
         &state.results_file(&started.run_id).unwrap(),
     ));
     // Resuming a finished run: whatever the reply, it is scanned too.
-    match state.continue_run(&started.run_id, false, sink).await {
+    match state.continue_run(&started.run_id, false, None, sink).await {
         Ok(again) => keep(serde_json::to_string(&again)),
         Err(e) => keep(serde_json::to_string(&e)),
     }

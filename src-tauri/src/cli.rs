@@ -18,6 +18,9 @@ pub const EXIT_SOME_FAILED: i32 = 1;
 pub const EXIT_BAD_INPUT: i32 = 2;
 /// Exit code: the site rejected the credentials (401) or their rights (403).
 pub const EXIT_CREDENTIALS: i32 = 3;
+/// Exit code: `delete --dry-run` or `org users` cancelled by Ctrl-C (128 + SIGINT); nothing was
+/// changed.
+pub const EXIT_CANCELLED: i32 = 130;
 
 /// Offboard removes many users from an Atlassian Cloud site, safely, from an admin.atlassian.com
 /// user export. Without a subcommand it opens the desktop window.

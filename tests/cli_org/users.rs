@@ -181,7 +181,7 @@ async fn ctrl_c_cancels_loading_and_keeps_nothing() {
         .unwrap()
         .unwrap();
     let (_, stderr) = texts(&out);
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert_eq!(out.status.code(), Some(130), "{stderr}");
     assert!(stderr.contains("cancelled"), "{stderr}");
     assert!(searches() < 7, "the load stopped before its last page");
     assert!(!file.exists(), "nothing was written");

@@ -5,7 +5,7 @@ import { buildOrgRoster, orgLock, protectedKind, roleWords, statusWords, ORG_ADM
 import { LOCK_ADMIN, LOCK_NEVER, LOCK_NONE } from '../../ui/js/model/roster.js';
 import { UserList } from '../../ui/js/model/userlist.js';
 import { NO, YES } from '../../ui/js/model/org-filter.js';
-import { orgCast } from './org-helpers.mjs';
+import { orgCast, orgColumns, orgRow } from './org-helpers.mjs';
 import { cast } from './helpers.mjs';
 
 const at = (list, id) => list.roster.indexById.get(id);
@@ -89,11 +89,11 @@ test('an empty or missing answer is an empty list', () => {
 });
 
 test('roles come without Atlassian\'s prefix from Rust, and are read with it too', () => {
-  const list = orgUserList([
-    { accountId: 'a', adminRoles: ['org-admin'] },
-    { accountId: 'b', adminRoles: ['atlassian/org-admin'] },
-    { accountId: 'c', adminRoles: ['user-access-admin'] },
-  ]);
+  const list = orgUserList(orgColumns([
+    orgRow({ id: 'a', adminRoles: ['org-admin'] }),
+    orgRow({ id: 'b', adminRoles: ['atlassian/org-admin'] }),
+    orgRow({ id: 'c', adminRoles: ['user-access-admin'] }),
+  ]));
   assert.equal(list.lockKind(0), 'never');
   assert.equal(list.lockKind(1), 'never');
   assert.equal(list.lockKind(2), 'admin');

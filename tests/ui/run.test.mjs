@@ -2,18 +2,20 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import {
   newRun, applyEvent, bufferedRun, controls, throttled, throttleWords, steadyEta, retryLabel, leftCount, summaryWords, endedWords, historyWords, resumeOfferWords,
-  findResumable, countersWords, zeroCounters, verifiedWords, rehearsalVerdict,
+  findResumable, countersWords, zeroCounters, verifiedWords, rehearsalVerdict, rowMessage, rowStatus, rowId,
 } from '../../ui/js/model/run.js';
 
-const started = (n = 3, decided = []) => ({
-  runId: 'r1', total: n, site: 'https://acme.atlassian.net',
-  rows: Array.from({ length: n }, (_, i) => ({ accountId: `id${i}`, name: `N${i}`, email: `e${i}@x.com` })),
-  decided,
+const columns = (n) => ({
+  id: Array.from({ length: n }, (_, i) => `id${i}`),
+  name: Array.from({ length: n }, (_, i) => `N${i}`),
+  email: Array.from({ length: n }, (_, i) => `e${i}@x.com`),
 });
-const row = (i, outcome, extra = {}) => ({ type: 'row', row: i, accountId: `id${i}`, outcome, httpStatus: 204, message: '', ...extra });
+// As Rust sends it to a page that held no rows (after a restart).
+const started = (n = 3, decided = []) => ({ runId: 'r1', total: n, site: 'https://acme.atlassian.net', rows: columns(n), decided });
+const row = (i, outcome, extra = {}) => ({ type: 'row', row: i, outcome, httpStatus: 204, ...extra });
 
 test('a new run counts the rows decided in earlier sessions', () => {
-  const run = newRun(started(4, [{ accountId: 'id1', outcome: 'removed', httpStatus: 204, message: '' }]));
+  const run = newRun(started(4, [{ row: 1, outcome: 'removed', httpStatus: 204 }]));
   assert.equal(run.counters.removed, 1);
   assert.equal(run.done, 1);
   assert.equal(leftCount(run), 3);
@@ -29,7 +31,49 @@ test('row events set outcomes and move counters once per row', () => {
   assert.equal(run.counters.removed, 1);
   assert.equal(run.counters.failed, 1);
   assert.equal(run.done, 2);
-  assert.equal(run.message[1], 'Server error');
+  assert.equal(rowMessage(run, 1), 'Server error');
+  assert.equal(rowStatus(run, 1), 500);
+  assert.equal(rowStatus(run, 2), null);
+  assert.equal(rowId(run, 1), 'id1');
+});
+
+test('a message left out is the last one sent for the same outcome, in events and in earlier decisions alike', () => {
+  const run = newRun(started(8, [
+    { row: 0, outcome: 'already_gone', httpStatus: 404, message: 'not on the site' },
+    { row: 1, outcome: 'already_gone', httpStatus: 404 },
+    { row: 2, outcome: 'removed', httpStatus: 204 },
+  ]));
+  assert.equal(rowMessage(run, 1), 'not on the site');
+  assert.equal(rowMessage(run, 2), '');
+  // The events start a chain of their own: a first already-gone row without words has none.
+  const ev = row(3, 'already_gone', { httpStatus: 404 });
+  applyEvent(run, ev);
+  assert.equal(rowMessage(run, 3), '');
+  applyEvent(run, row(4, 'failed', { httpStatus: 500, message: 'gave up' }));
+  applyEvent(run, row(5, 'removed'));
+  const repeated = row(6, 'failed', { httpStatus: 500 });
+  applyEvent(run, repeated);
+  assert.equal(rowMessage(run, 6), 'gave up');
+  assert.equal(repeated.message, 'gave up', 'the event is completed for whoever reads it next');
+  applyEvent(run, row(7, 'failed', { httpStatus: null, message: '' }));
+  assert.equal(rowMessage(run, 7), '', 'an empty message is words too: none');
+  assert.deepEqual(run.messages, ['', 'not on the site', 'gave up'], 'each distinct message kept once');
+});
+
+test('the rows the page held make the run when Rust sent none', () => {
+  const held = columns(2);
+  const run = newRun({ runId: 'r', total: 2, site: '', rows: null, decided: [] }, held);
+  assert.equal(run.ids, held.id, 'the same columns, not a copy');
+  applyEvent(run, row(1, 'removed'));
+  assert.equal(rowId(run, 1), 'id1');
+  // Rust's rows win: it sends them only when the held ones are not the run's.
+  const other = newRun({ runId: 'r', total: 1, site: '', rows: { id: ['x'], name: ['X'], email: [''] }, decided: [] }, held);
+  assert.deepEqual(other.ids, ['x']);
+  // A rehearsal's run holds no rows: its one row is still counted, by index.
+  const rehearsal = newRun({ runId: 'r', total: 1, site: '', rows: null, decided: [] });
+  applyEvent(rehearsal, row(0, 'removed'));
+  assert.equal(rehearsal.counters.removed, 1);
+  assert.equal(rowId(rehearsal, 0), '');
 });
 
 test('after a run, one button retries failed rows and goes on with untried ones, in the same run', () => {
@@ -42,10 +86,13 @@ test('after a run, one button retries failed rows and goes on with untried ones,
   assert.equal(retryLabel({ state: 'running', counters: { ...zeroCounters(), failed: 1 } }), null);
 });
 
-test('a row found by index when its id is unknown to the map is ignored unless both agree', () => {
+test('a row event outside the plan or with an unknown outcome is ignored', () => {
   const run = newRun(started());
-  assert.equal(applyEvent(run, { type: 'row', row: 2, accountId: 'other', outcome: 'removed' }).index, -1);
+  for (const ev of [row(3, 'removed'), row(-1, 'removed'), { type: 'row', outcome: 'removed' }, row(0, 'vanished')]) {
+    assert.equal(applyEvent(run, ev).index, -1);
+  }
   assert.equal(run.done, 0);
+  assert.deepEqual(run.counters, zeroCounters());
 });
 
 test('progress counters from the engine win over the page\'s own tally', () => {
@@ -286,7 +333,7 @@ test('history lines name the account, rehearsal or run, the practice site, and r
 });
 
 test('the window letting go of a run is its own change, after which the history is read again', () => {
-  const run = newRun({ runId: 'r', total: 1, rows: [{ accountId: 'a', name: 'A', email: '' }], decided: [] });
+  const run = newRun({ runId: 'r', total: 1, rows: { id: ['a'], name: ['A'], email: [''] }, decided: [] });
   applyEvent(run, { type: 'finished', status: 'completed', counters: {}, message: '' });
   assert.deepEqual(applyEvent(run, { type: 'released' }), { what: 'released' });
   assert.equal(run.state, 'finished');

@@ -49,7 +49,7 @@ impl Window {
     /// Loads the directory's users; the rows.
     pub(super) fn org_load(&self) -> Vec<Value> {
         let loaded = self.call("org_load_users", json!({})).unwrap();
-        loaded["users"].as_array().unwrap().clone()
+        rows_of(&loaded["users"])
     }
 
     /// `org_prepare` of `action` for `ids`.
@@ -71,6 +71,32 @@ impl Window {
         let started = self.start(plan, plan["phrase"].as_str().unwrap()).unwrap();
         started["runId"].as_str().unwrap().to_owned()
     }
+}
+
+/// `OrgUsers.users` (one array per column, statuses and role sets numbered) as one object per
+/// person: `accountId`, `name`, `email`, `status`, `membershipStatus`, `adminRoles`, `managed`,
+/// `synced`, `noMembership`, `lastActiveJira`, `lastActiveConfluence`, `addedToOrg`.
+pub(super) fn rows_of(cols: &Value) -> Vec<Value> {
+    let n = cols["id"].as_array().expect("an id column").len();
+    for column in ["name", "email", "status", "membership", "roles", "flags"] {
+        assert_eq!(cols[column].as_array().unwrap().len(), n, "{column}");
+    }
+    let word =
+        |column: &str, i: usize| cols["words"][cols[column][i].as_u64().unwrap() as usize].clone();
+    let flag = |i: usize, bit: u64| cols["flags"][i].as_u64().unwrap() & bit != 0;
+    (0..n)
+        .map(|i| {
+            json!({
+                "accountId": cols["id"][i], "name": cols["name"][i], "email": cols["email"][i],
+                "status": word("status", i), "membershipStatus": word("membership", i),
+                "adminRoles": cols["roleSets"][cols["roles"][i].as_u64().unwrap() as usize],
+                "managed": flag(i, 1), "synced": flag(i, 2), "noMembership": flag(i, 4),
+                "lastActiveJira": cols["lastActiveJira"][i],
+                "lastActiveConfluence": cols["lastActiveConfluence"][i],
+                "addedToOrg": cols["addedToOrg"][i],
+            })
+        })
+        .collect()
 }
 
 /// The account ids of `rows`.

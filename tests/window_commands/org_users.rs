@@ -26,7 +26,7 @@ fn users_load_over_several_pages_with_progress_and_the_directorys_facts() {
     let seen = record_progress(&w);
     let loaded = w.call("org_load_users", json!({})).unwrap();
     assert_eq!(loaded["directoryName"], "Practice Directory");
-    let rows = loaded["users"].as_array().unwrap();
+    let rows = &rows_of(&loaded["users"]);
 
     let progress = seen.lock().unwrap().clone();
     assert!(progress.len() >= 3, "{} pages of 100", progress.len());
@@ -148,7 +148,7 @@ fn an_export_is_matched_to_the_directory_and_its_strangers_are_listed_apart() {
 
     let matched = w.call("org_import_export", json!({"path": path})).unwrap();
     assert_eq!(matched["fileName"], "org-export.csv");
-    let users = matched["users"].as_array().unwrap();
+    let users = &rows_of(&matched["users"]);
     let ids = row_ids(users);
     let expected: Vec<String> = picked.iter().map(|m| m.account_id.clone()).collect();
     assert_eq!(ids, expected, "the export's people, in file order");

@@ -73,9 +73,15 @@ fn a_row_stopped_after_a_lost_reply_is_retried_in_the_same_run_and_reported_remo
 
     // The site works again; the window's one button retries in the same run.
     w.site.set_faults(Faults::default());
+    // The page holds the run's one row: it is not sent again (a wrong one would be).
+    let held = json!({"count": 1, "check": offboard::app::state::rows_check([id.as_str()])});
     let again = w
-        .call("retry_run", json!({"runId": run_id, "onEvent": channel()}))
+        .call(
+            "retry_run",
+            json!({"runId": run_id, "heldRows": held, "onEvent": channel()}),
+        )
         .unwrap();
+    assert_eq!(again["rows"], Value::Null, "{again}");
     assert_eq!(again["runId"], run_id.as_str());
     assert_eq!(again["decided"], json!([]), "the failed row is open again");
     let runs = w.wait_idle();

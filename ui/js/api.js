@@ -40,6 +40,7 @@ function channel(onEvent) {
 }
 
 export const appInfo = () => call('app_info');
+export const aboutRecords = () => call('about_records');
 export const savedConnections = () => call('saved_connections');
 export const connect = ({ site, email, token, remember }) => call('connect', { site, email, token, remember });
 export const forgetConnection = ({ site, email }) => call('forget_connection', { site, email });
@@ -51,18 +52,24 @@ export const importExport = (path) => call('import_export', { path });
 // shows the `Plan` that comes back; a run or rehearsal names that plan and the typed phrase.
 export const preparePlan = (selection, unlocked) => call('prepare_plan', { selection, unlocked });
 export const prepareRehearsal = (accountId, unlocked) => call('prepare_rehearsal', { accountId, unlocked });
-export const preflight = (planId) => call('preflight', { planId });
-export const rehearse = ({ planId, phrase, onEvent }) =>
-  call('rehearse', { planId, phrase, onEvent: channel(onEvent) });
-export const startRun = ({ planId, phrase, pace, onEvent }) =>
-  call('start_run', { planId, phrase, pace, onEvent: channel(onEvent) });
+/** The dry run of plan `planId`; `onProgress({ lookedUp, toLookUp })` as it goes (often). */
+export const preflight = (planId, onProgress = () => {}) =>
+  call('preflight', { planId, onProgress: channel(onProgress) });
+/** Stops the dry run in progress; its `preflight` then rejects with kind `cancelled`. */
+export const cancelPreflight = () => call('cancel_preflight');
+// `heldRows` ({ count, check } or null): the rows the page holds for the run; Rust sends the
+// run's rows in `RunStarted.rows` only when these are not they.
+export const rehearse = ({ planId, phrase, heldRows = null, onEvent }) =>
+  call('rehearse', { planId, phrase, heldRows, onEvent: channel(onEvent) });
+export const startRun = ({ planId, phrase, pace, heldRows = null, onEvent }) =>
+  call('start_run', { planId, phrase, pace, heldRows, onEvent: channel(onEvent) });
 export const pauseRun = () => call('pause_run');
 export const resumeRun = () => call('resume_run');
 export const stopRun = () => call('stop_run');
 export const listRuns = () => call('list_runs');
-export const continueRun = (runId, onEvent) => call('continue_run', { runId, onEvent: channel(onEvent) });
+export const continueRun = (runId, onEvent, heldRows = null) => call('continue_run', { runId, heldRows, onEvent: channel(onEvent) });
 /** Sends a finished run's failed rows again (and its untried ones), in the same run. */
-export const retryRun = (runId, onEvent) => call('retry_run', { runId, onEvent: channel(onEvent) });
+export const retryRun = (runId, onEvent, heldRows = null) => call('retry_run', { runId, heldRows, onEvent: channel(onEvent) });
 export const exportResults = (runId) => call('export_results', { runId });
 
 // Organization mode (DESIGN.md §6). Answers are camelCase like every other command; `camelize`
@@ -73,11 +80,13 @@ export const orgConnect = ({ org, key, saveKey, apiUrl = null }) => orgCall('org
 export const orgChooseDirectory = (directoryId) => orgCall('org_choose_directory', { directoryId });
 export const orgKeySaved = (org) => call('org_key_saved', { org });
 export const forgetOrg = (orgId) => call('forget_org', { orgId });
-export const orgLoadUsers = () => orgCall('org_load_users');
+// Users come as columns (100,000 people): walking them to camelize would cost more than the
+// rest of the page's work, and Rust names their fields in camelCase already.
+export const orgLoadUsers = () => call('org_load_users');
 export const orgCancelLoad = () => call('org_cancel_load');
 /** The native open dialog, then the export matched to the directory (`null` when cancelled). */
-export const orgChooseExport = () => orgCall('org_choose_export');
-export const orgImportExport = (path) => orgCall('org_import_export', { path });
+export const orgChooseExport = () => call('org_choose_export');
+export const orgImportExport = (path) => call('org_import_export', { path });
 export const orgPrepare = ({ action, ids, unlocked, unlockAdmins = false, fromRun = null }) =>
   orgCall('org_prepare', { action, ids, unlocked, unlockAdmins, fromRun });
 export const orgPreflight = (planId) => orgCall('org_preflight', { planId });

@@ -9,6 +9,7 @@ import { initChoose } from './choose.js';
 import { initReview } from './review.js';
 import { initRun } from './run.js';
 import { initHistory } from './history.js';
+import { initAbout } from './about.js';
 import { initOrgConnect } from './org-connect.js';
 
 const app = {
@@ -115,16 +116,6 @@ async function start() {
   app.steps.choose.load();
   app.go('connect');
   await history.load({ offer: true });
-}
-
-// The About box: version and where runs and logs are kept (Escape closes a <dialog> natively).
-function initAbout(info) {
-  const dialog = $('#about');
-  $('#about-version').textContent = info?.version ?? '';
-  $('#about-runs').textContent = info?.runsDir ?? '';
-  $('#about-logs').textContent = info?.logsDir ? `${info.logsDir}/offboard.log` : '';
-  $('#about-open').addEventListener('click', () => dialog.showModal());
-  $('#about-close').addEventListener('click', () => dialog.close());
 }
 
 // Headings get focus on step change so screen readers announce the new step.

@@ -13,7 +13,9 @@ import { $, busy, h, setError } from './dom.js';
 import { errorSlot } from './model/flow.js';
 import { formatCount, formatDuration, plural } from './model/format.js';
 import { NO_SELECTION_WORDS, armed, needsNewPlan, planDurationSecs, preflightWords } from './model/plan.js';
-import { OUTCOME_LABELS, VERDICT_WORDS, bufferedRun, rehearsalVerdict } from './model/run.js';
+import { CANCELLED_WORDS, PRESENCE_WORDS, STARTING_WORDS, notableLine, notableRows } from './model/dry-run.js';
+import { initDryRunProgress } from './dry-run.js';
+import { OUTCOME_LABELS, VERDICT_WORDS, bufferedRun, heldRows, rehearsalVerdict } from './model/run.js';
 import { initPaceFields } from './pace-fields.js';
 import { initRehearsePicker } from './rehearse-picker.js';
 import { initOrgReview } from './org-review.js';
@@ -21,7 +23,6 @@ import { initOrgReview } from './org-review.js';
 const PREFLIGHT_LISTED = 50; // rows listed by name under the dry-run counts
 const AUTO_PICKS = 5; // defaults Rust may refuse (not a person) before the page stops picking
 const SEARCH_SETTLE_MS = 300; // a search picks a person: Rust is asked once the typing pauses
-const PRESENCE_WORDS = { already_gone: 'already gone', app_account: 'app account', customer_account: 'customer account', protected: 'protected' };
 const retryable = (err) => err?.kind === 'busy' || err?.kind === 'stale_plan';
 
 export function initReview(app) {
@@ -30,6 +31,7 @@ export function initReview(app) {
   const startBtn = $('#start-run');
   const dryBtn = $('#dry-run');
   const dryResult = $('#dry-run-result');
+  const dryProgress = initDryRunProgress(); // the bar, counts and Cancel of a site's dry run
   const rehearseConfirm = $('#rehearse-confirm');
   const rehearseHint = $('#rehearse-hint');
   const rehearseBtn = $('#rehearse');
@@ -98,6 +100,7 @@ export function initReview(app) {
   }
 
   function clearDryRun() {
+    dryProgress.abandon(); // a dry run still going checks a plan that is no more
     dryResult.hidden = true;
     dryResult.replaceChildren();
     for (const k of Object.keys(dryResult.dataset)) delete dryResult.dataset[k];
@@ -266,47 +269,66 @@ export function initReview(app) {
   dryBtn.addEventListener('click', () => busy(dryBtn, async () => {
     setError(errorEl, null);
     clearDryRun();
-    dryResult.hidden = false;
-    dryResult.textContent = 'Looking up every selected account…';
+    // A site's dry run shows a bar with Cancel; an organization's says it is looking.
+    const site = !org.on();
+    const watch = site ? dryProgress.start() : null;
+    if (!site) {
+      dryResult.hidden = false;
+      dryResult.textContent = STARTING_WORDS;
+    }
     let plan = currentPlan();
     if (!plan && preparing) {
       await pendingPlan;
       plan = currentPlan();
     }
-    if (!plan) {
+    if (!plan || watch?.cancelRequested) {
+      const cancelled = !!plan;
+      dryProgress.stop();
       clearDryRun();
+      if (cancelled) showCancelled(); // cancelled while the plan was still being prepared
       return;
     }
     const t = planTicket;
     try {
-      const p = await (org.on() ? api.orgPreflight(plan.planId) : api.preflight(plan.planId));
+      const p = await (site ? api.preflight(plan.planId, watch.onProgress) : api.orgPreflight(plan.planId));
+      dryProgress.stop();
       if (t !== planTicket || currentPlan() !== plan) return; // the plan was voided meanwhile
-      if (org.on()) org.showPreflight(p, dryResult, plan);
-      else showPreflight(p);
+      if (site) showPreflight(p);
+      else org.showPreflight(p, dryResult, plan);
     } catch (err) {
+      dryProgress.stop();
       if (t !== planTicket) return;
       clearDryRun();
+      if (err?.kind === 'cancelled') {
+        showCancelled();
+        return;
+      }
       if (needsNewPlan(err)) replan();
       setError(errorSlot(err, slots, errorEl), err);
     }
   }).then(gate));
 
+  // Nothing was changed and nothing is wrong: the step is as it was before the dry run.
+  function showCancelled() {
+    dryResult.hidden = false;
+    dryResult.dataset.cancelled = 'true';
+    dryResult.textContent = CANCELLED_WORDS;
+  }
+
   function showPreflight(p) {
+    // Rust sends only the rows that are not a plain "exists", by plan row; the plan's rows
+    // are the selection it was prepared from, unchanged while the plan is current.
+    const notable = notableRows(p, app.list.selectedIds());
     Object.assign(dryResult.dataset, {
       exists: p.exists, alreadyGone: p.alreadyGone, appAccounts: p.appAccounts,
       customerAccounts: p.customerAccounts, protected: p.protected,
     });
     const r = app.list.roster;
-    const notable = (p.rows ?? []).filter((x) => x.presence !== 'exists');
     const words = PRESENCE_WORDS;
-    const items = notable.slice(0, PREFLIGHT_LISTED).map((x) => {
-      const i = r.indexById.get(x.accountId);
-      const who = i === undefined ? x.accountId : `${r.name[i] || r.id[i]} (${r.email[i] || r.id[i]})`;
-      return h('li', { 'data-id': x.accountId, 'data-presence': x.presence },
-        `${who}: ${words[x.presence] ?? x.presence}${x.detail ? ` — ${x.detail}` : ''}`);
-    });
+    const items = notable.slice(0, PREFLIGHT_LISTED).map((x) =>
+      h('li', { 'data-id': x.accountId, 'data-presence': x.presence }, notableLine(x, r)));
     // App and customer accounts are seldom meant: offer to leave them out in one click.
-    const odd = (p.rows ?? []).filter((x) => x.presence === 'app_account' || x.presence === 'customer_account');
+    const odd = notable.filter((x) => x.presence === 'app_account' || x.presence === 'customer_account');
     const leaveOut = odd.length
       ? h('button', { type: 'button', class: 'leave-out', text: `Leave out the ${plural(odd.length, 'app or customer account', 'app and customer accounts')}` })
       : null;
@@ -348,7 +370,8 @@ export function initReview(app) {
       if (seq === rehearsalSeq) onRehearsalEvent(ev, roster.name[i] || id, id);
     });
     try {
-      const started = await api.rehearse({ planId: plan.planId, phrase, onEvent: buffer.onEvent });
+      // The page holds the one row: Rust does not send it back.
+      const started = await api.rehearse({ planId: plan.planId, phrase, heldRows: heldRows({ id: [id] }), onEvent: buffer.onEvent });
       // Used once: a later rehearsal gets a plan and phrase of its own (asked for at its end).
       if (app.rehearsalPlan === plan) voidRehearsal();
       buffer.attach(started);
@@ -367,10 +390,10 @@ export function initReview(app) {
       rehearseResult.dataset.outcome = ev.outcome;
       const status = ev.httpStatus ? ` (HTTP ${ev.httpStatus})` : '';
       rehearseResult.textContent = `${name}: ${OUTCOME_LABELS[ev.outcome] ?? ev.outcome}${status}. ${ev.message ?? ''}`.trim();
-      app.steps.choose.markOutcome(ev.accountId, ev.outcome, ev.message);
+      app.steps.choose.markOutcome(id, ev.outcome, ev.message);
       // Already done: the rest of the plan must not ask for it again.
       if (ev.outcome === 'removed' || ev.outcome === 'already_gone') {
-        if (app.list?.deselectId(ev.accountId)) {
+        if (app.list?.deselectId(id)) {
           rehearseResult.append(' ', h('span', { class: 'hint', text: 'Taken out of the rest of the plan.' }));
         }
       }

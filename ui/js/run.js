@@ -7,7 +7,8 @@ import { VirtualTable } from './vtable.js';
 import { formatCount, formatCountdown, formatEta, formatRate, percent } from './model/format.js';
 import { OUTCOMES } from './model/roster.js';
 import {
-  OUTCOME_LABELS, bufferedRun, controls, endedWords, retryLabel, leftCount, summaryWords, throttled,
+  OUTCOME_LABELS, bufferedRun, controls, endedWords, heldRows, retryLabel, leftCount, rowId, rowMessage, rowStatus, rowsOf,
+  selectedRows, summaryWords, throttled,
 } from './model/run.js';
 import { goingLine, tagRun, verifiedLine } from './org-run.js';
 
@@ -16,6 +17,7 @@ const ROW_HEIGHT = 32;
 export function initRun(app) {
   const errorEl = $('#run-error');
   let dirty = false; // counts to redraw on the next frame (events come faster than frames)
+  let latest = -1; // the last row decided since the last frame, to scroll to then
   let ticker = 0; // the throttle countdown's interval
   let follow = true; // keep the latest decided row on screen until the admin scrolls the table
 
@@ -29,20 +31,20 @@ export function initRun(app) {
     },
     renderRow(el, v) {
       const run = app.run;
-      const row = run.rows[v];
+      const id = rowId(run, v);
       const outcome = OUTCOMES[run.outcome[v]];
-      el.dataset.id = row.accountId;
+      el.dataset.id = id;
       el.dataset.outcome = outcome || 'pending';
       // Reported removed or already gone, yet found on the site when looked up again.
       const still = run.stillPresent[v] === 1;
       if (still) el.dataset.verified = 'still_present';
       else delete el.dataset.verified;
       const [name, email, out, http, message] = el.cells;
-      setText(name, row.name || row.accountId);
-      setText(email, row.email);
+      setText(name, run.names[v] || id);
+      setText(email, run.emails[v] ?? '');
       setText(out, outcome ? (run.labels ?? OUTCOME_LABELS)[outcome] : '…');
-      setText(http, run.httpStatus[v]);
-      const words = still ? `${run.stillWords} ${run.message[v] ?? ''}`.trim() : run.message[v];
+      setText(http, rowStatus(run, v));
+      const words = still ? `${run.stillWords} ${rowMessage(run, v)}`.trim() : rowMessage(run, v);
       setText(message, words);
       message.title = words;
     },
@@ -53,11 +55,11 @@ export function initRun(app) {
 
   function onApplied(run, ev, change) {
     if (run !== app.run || !change) return;
-    if (change.what === 'row') {
-      app.steps.choose.markOutcome(ev.accountId, ev.outcome, ev.message, run.labels?.[ev.outcome]);
-      // Gone from the site: untick it, so going back and running again cannot ask twice.
-      if (ev.outcome === 'removed' || ev.outcome === 'already_gone') app.list?.deselectId(ev.accountId);
-      if (follow && change.index >= 0 && app.step === 'run') table.reveal(change.index);
+    if (change.what === 'row' && change.index >= 0) {
+      const i = change.index;
+      // The model's own copy of the message: one string per distinct message, not one a row.
+      markRow(run, i);
+      latest = i;
       table.schedule();
     }
     if (change.what === 'throttle') startTicker();
@@ -76,31 +78,40 @@ export function initRun(app) {
       requestAnimationFrame(() => {
         dirty = false;
         drawCounts();
+        // Scrolling reads the layout: once a frame, to the last row decided, not once a row.
+        if (latest >= 0 && follow && app.step === 'run') table.reveal(latest);
+        latest = -1;
       });
     }
   }
 
-  // Both start_run and continue_run: the channel may speak before the command resolves.
-  // `meta`: the action and directory of an organization run (org-run.js), for its words.
-  async function begin(call, meta = null) {
+  // A decided row in the Choose step's table too; gone from the site, it is unticked, so going
+  // back and running again cannot ask twice.
+  function markRow(run, i) {
+    const outcome = OUTCOMES[run.outcome[i]];
+    const id = rowId(run, i);
+    if (!outcome || !id) return;
+    app.steps.choose.markOutcome(id, outcome, rowMessage(run, i), run.labels?.[outcome]);
+    if (outcome === 'removed' || outcome === 'already_gone') app.list?.deselectId(id);
+  }
+
+  // Every run command: the channel may speak before the command resolves. `held`: the rows the
+  // page holds for the run, which Rust sends again only if they are not the run's (then it
+  // sends the run's own). `meta`: an organization run's action and directory (org-run.js).
+  async function begin(call, held, meta = null) {
     setError(errorEl, null);
     const buffer = bufferedRun(onApplied);
-    const started = await call(buffer.onEvent);
+    const started = await call(buffer.onEvent, heldRows(held));
     // Events queued before `started` are folded into the model by attach; the page draws them
     // all at once below rather than one by one.
-    const run = tagRun(buffer.attach(started), started, meta);
+    const run = tagRun(buffer.attach(started, held), started, meta);
     app.run = run;
-    for (let i = 0; i < run.rows.length; i++) {
-      const outcome = OUTCOMES[run.outcome[i]];
-      if (!outcome) continue;
-      app.steps.choose.markOutcome(run.rows[i].accountId, outcome, run.message[i], run.labels[outcome]);
-      if (outcome === 'removed' || outcome === 'already_gone') app.list?.deselectId(run.rows[i].accountId);
-    }
+    for (let i = 0; i < run.outcome.length; i++) if (run.outcome[i]) markRow(run, i);
     $('#run-summary').hidden = true;
     $('#export-path').textContent = '';
     drawVerified(run);
     follow = true;
-    table.setCount(run.rows.length);
+    table.setCount(run.total);
     drawAll();
     if (throttled(run)) startTicker();
     app.go('run');
@@ -227,20 +238,30 @@ export function initRun(app) {
   $('#retry-failed').addEventListener('click', (e) => busy(e.currentTarget, async () => {
     setError(errorEl, null);
     try {
-      await begin((onEvent) => api.retryRun(app.run.runId, onEvent), { action: app.run.action, directoryName: app.run.where });
+      const run = app.run;
+      await begin((onEvent, held) => api.retryRun(run.runId, onEvent, held), rowsOf(run), { action: run.action, directoryName: run.where });
     } catch (err) {
       setError(errorEl, err);
     }
   }));
 
   return {
-    /** Starts Rust's plan `planId` with the phrase the admin typed (Rust checks it). */
-    start: ({ planId, phrase, pace, meta }) => begin((onEvent) => api.startRun({ planId, phrase, pace, onEvent }), meta),
+    /**
+     * Starts Rust's plan `planId` with the phrase the admin typed (Rust checks it). The plan was
+     * made from the ticked rows, so the page holds its rows (an undo's plan it does not: Rust
+     * sees that and sends them).
+     */
+    start: ({ planId, phrase, pace, meta }) =>
+      begin((onEvent, heldRows) => api.startRun({ planId, phrase, pace, heldRows, onEvent }), selectedRows(app.list), meta),
     /** Resumes a run cut short; `meta` (a history entry) names its action. */
-    continueRun: (runId, meta = null) => begin((onEvent) => api.continueRun(runId, onEvent), meta),
+    continueRun: (runId, meta = null) => {
+      // Its rows are held only if it is the run on screen (not after a restart).
+      const held = app.run?.runId === runId ? rowsOf(app.run) : null;
+      return begin((onEvent, heldRows) => api.continueRun(runId, onEvent, heldRows), held, meta);
+    },
     refresh() {},
     enter() {
-      if (app.run) table.setCount(app.run.rows.length, { keepScroll: true });
+      if (app.run) table.setCount(app.run.total, { keepScroll: true });
       drawAll();
     },
   };

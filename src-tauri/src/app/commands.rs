@@ -5,13 +5,13 @@ use super::dialogs;
 use super::dto::{ImportDto, PreflightDto, RunEvent, RunStartedDto, RunSummaryDto};
 use super::dto_plan::PlanDto;
 use super::error::AppError;
-use super::state::{AppInfo, AppState, ConnectionDto, RunSink, SavedConnectionDto};
-use crate::sweep::PaceSettings;
+use super::state::{AppInfo, AppState, ConnectionDto, HeldRows, RunSink, SavedConnectionDto};
+use crate::sweep::{PaceSettings, PreflightProgress};
 use serde::Deserialize;
 use std::path::PathBuf;
 use std::sync::Arc;
-use tauri::ipc::Channel;
-use tauri::{Runtime, State, WebviewWindow};
+use tauri::ipc::{Channel, JavaScriptChannelId};
+use tauri::{Runtime, State, Webview, WebviewWindow};
 
 /// Atlassian's page for creating API tokens; fixed here so the page cannot open other addresses.
 pub const TOKEN_PAGE: &str = "https://id.atlassian.com/manage-profile/security/api-tokens";
@@ -122,21 +122,44 @@ pub async fn prepare_rehearsal(
     state.prepare_rehearsal(&account_id, unlocked).await
 }
 
-/// The dry run of the current plan.
+/// The dry run of the current plan; how far it got goes to `on_progress` (when given). One at
+/// a time: refused with `busy` while another goes on.
 #[tauri::command]
-pub async fn preflight(state: State<'_, AppState>, plan_id: String) -> Reply<PreflightDto> {
-    state.preflight(&plan_id).await
+pub async fn preflight<R: Runtime>(
+    webview: Webview<R>,
+    state: State<'_, AppState>,
+    plan_id: String,
+    on_progress: Option<JavaScriptChannelId>,
+) -> Reply<PreflightDto> {
+    let channel: Option<Channel<PreflightProgress>> = on_progress.map(|id| id.channel_on(webview));
+    // A closed page drops the reports; the dry run's answer says it all anyway.
+    let progress = move |p: PreflightProgress| {
+        if let Some(channel) = &channel {
+            let _ = channel.send(p);
+        }
+    };
+    state.preflight_with(&plan_id, &progress).await
+}
+
+/// Stops the dry run in progress at once; its `preflight` then fails with `cancelled`.
+#[tauri::command]
+pub fn cancel_preflight(state: State<'_, AppState>) {
+    state.cancel_preflight();
 }
 
 /// Removes the rehearsal plan's one user, if `phrase` is its phrase: a one-row run, journalled.
+/// `held_rows`, for this and the other run commands: the rows the page holds (not sent back).
 #[tauri::command]
 pub async fn rehearse(
     state: State<'_, AppState>,
     plan_id: String,
     phrase: String,
+    held_rows: Option<HeldRows>,
     on_event: Channel<RunEvent>,
 ) -> Reply<RunStartedDto> {
-    state.rehearse(&plan_id, &phrase, sink(on_event)).await
+    state
+        .rehearse(&plan_id, &phrase, held_rows, sink(on_event))
+        .await
 }
 
 /// Starts the current plan's run, if `phrase` is its phrase.
@@ -146,13 +169,16 @@ pub async fn start_run(
     plan_id: String,
     phrase: String,
     pace: PaceArg,
+    held_rows: Option<HeldRows>,
     on_event: Channel<RunEvent>,
 ) -> Reply<RunStartedDto> {
     let pace = PaceSettings {
         max_rate: pace.max_rate,
         max_in_flight: pace.max_in_flight,
     };
-    state.start(&plan_id, &phrase, pace, sink(on_event)).await
+    state
+        .start(&plan_id, &phrase, pace, held_rows, sink(on_event))
+        .await
 }
 
 /// Pauses the run in progress.
@@ -185,9 +211,12 @@ pub async fn list_runs(state: State<'_, AppState>) -> Reply<Vec<RunSummaryDto>> 
 pub async fn continue_run(
     state: State<'_, AppState>,
     run_id: String,
+    held_rows: Option<HeldRows>,
     on_event: Channel<RunEvent>,
 ) -> Reply<RunStartedDto> {
-    state.continue_run(&run_id, false, sink(on_event)).await
+    state
+        .continue_run(&run_id, false, held_rows, sink(on_event))
+        .await
 }
 
 /// Sends a run's failed rows again, in the same run, with the rows it never reached.
@@ -195,9 +224,12 @@ pub async fn continue_run(
 pub async fn retry_run(
     state: State<'_, AppState>,
     run_id: String,
+    held_rows: Option<HeldRows>,
     on_event: Channel<RunEvent>,
 ) -> Reply<RunStartedDto> {
-    state.continue_run(&run_id, true, sink(on_event)).await
+    state
+        .continue_run(&run_id, true, held_rows, sink(on_event))
+        .await
 }
 
 /// Saves a copy of a run's results where the admin chooses; `null` when cancelled.

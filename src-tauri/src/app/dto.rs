@@ -1,7 +1,7 @@
 //! The shapes the page receives (docs/window-contract.md), camelCase, built from the core's types.
 
 use crate::roster::{Roster, SeenDate, NO_ADMIN_INFO_WARNING};
-use crate::sweep::{Counters, Event, PreflightReport, RowOutcome, RunSummaryInfo};
+use crate::sweep::{Counters, Event, PreflightReport, RunSummaryInfo};
 use serde::Serialize;
 use std::path::Path;
 
@@ -47,13 +47,16 @@ pub enum RunEvent {
         total: u64,
         already_decided: u64,
     },
-    /// A row was decided.
+    /// A row was decided: the plan row's index (the page holds the rows themselves), with the
+    /// HTTP status when there was one and the message only when it is not the same as the last
+    /// one sent for this outcome (`None`: the same; see `state::run_stream`).
     Row {
         row: usize,
-        account_id: String,
         outcome: &'static str,
+        #[serde(skip_serializing_if = "Option::is_none")]
         http_status: Option<u16>,
-        message: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        message: Option<String>,
     },
     /// A row will be tried again.
     Retrying {
@@ -113,16 +116,15 @@ impl From<Event> for RunEvent {
             },
             Event::Row {
                 row,
-                account_id,
                 outcome,
                 http_status,
                 message,
+                ..
             } => RunEvent::Row {
                 row,
-                account_id,
                 outcome: outcome.as_str(),
                 http_status,
-                message,
+                message: Some(message),
             },
             Event::Retrying {
                 row,
@@ -330,7 +332,9 @@ impl ImportDto {
     }
 }
 
-/// The dry run's findings.
+/// The dry run's findings, compact: the page holds the plan's rows already (the selection, in
+/// file order), so only the counts cross, and the rows that are not a plain "exists" by their
+/// index in the plan. No account id and no name of an existing account crosses back.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PreflightDto {
@@ -341,16 +345,44 @@ pub struct PreflightDto {
     app_accounts: u64,
     customer_accounts: u64,
     protected: u64,
-    rows: Vec<PreflightRowDto>,
+    /// In plan order.
+    notable: Vec<PreflightRowDto>,
 }
 
-/// One row of the dry run.
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
+/// A row of the dry run that is not a plain "exists", as `[row, code]` or, when it has one,
+/// `[row, code, detail]` (the site's display name of an app or customer account, or why a row
+/// is protected).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PreflightRowDto {
-    account_id: String,
+    row: usize,
     presence: crate::sweep::Presence,
     detail: String,
+}
+
+/// The one-letter code of a presence in [`PreflightRowDto`] (`exists` is never sent).
+fn presence_code(p: crate::sweep::Presence) -> &'static str {
+    use crate::sweep::Presence as P;
+    match p {
+        P::Exists => "e",
+        P::AlreadyGone => "g",
+        P::AppAccount => "a",
+        P::CustomerAccount => "c",
+        P::Protected => "p",
+    }
+}
+
+impl Serialize for PreflightRowDto {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeTuple;
+        let with_detail = !self.detail.is_empty();
+        let mut t = s.serialize_tuple(if with_detail { 3 } else { 2 })?;
+        t.serialize_element(&self.row)?;
+        t.serialize_element(presence_code(self.presence))?;
+        if with_detail {
+            t.serialize_element(&self.detail)?;
+        }
+        t.end()
+    }
 }
 
 impl PreflightDto {
@@ -363,11 +395,12 @@ impl PreflightDto {
             app_accounts: r.app_accounts,
             customer_accounts: r.customer_accounts,
             protected: r.protected,
-            rows: r
+            notable: r
                 .rows
                 .into_iter()
+                .filter(|row| row.presence != crate::sweep::Presence::Exists)
                 .map(|row| PreflightRowDto {
-                    account_id: row.account_id,
+                    row: row.row,
                     presence: row.presence,
                     detail: row.detail,
                 })
@@ -376,37 +409,33 @@ impl PreflightDto {
     }
 }
 
-/// A planned row, as the Run step lists it.
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct RunRowDto {
-    /// The account id.
-    pub account_id: String,
-    /// The name from the export.
-    pub name: String,
-    /// The email from the export.
-    pub email: String,
+/// The plan's rows, one array per column (as `UserColumns`), sent only to a page that does not
+/// hold them already (`RunStarted.rows`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct RunRowsDto {
+    /// The account ids, in plan order.
+    pub id: Vec<String>,
+    /// The names from the export or directory.
+    pub name: Vec<String>,
+    /// The emails.
+    pub email: Vec<String>,
 }
 
-/// A row decided by an earlier session of the run.
-#[derive(Debug, Clone, Serialize)]
+/// A row decided by an earlier session of the run, named by its plan index; the message is left
+/// out when it is the same as the previous entry's of the same outcome (as in `RunEvent::Row`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DecidedDto {
-    account_id: String,
-    outcome: &'static str,
-    http_status: Option<u16>,
-    message: String,
-}
-
-impl From<&RowOutcome> for DecidedDto {
-    fn from(o: &RowOutcome) -> Self {
-        DecidedDto {
-            account_id: o.account_id.clone(),
-            outcome: o.outcome.as_str(),
-            http_status: o.http_status,
-            message: o.message.clone(),
-        }
-    }
+    /// The plan row.
+    pub row: usize,
+    /// What happened.
+    pub outcome: &'static str,
+    /// The last HTTP status seen, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub http_status: Option<u16>,
+    /// The words, unless the same as the previous entry's of this outcome.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
 }
 
 /// A run that has just started (or resumed).
@@ -419,9 +448,9 @@ pub struct RunStartedDto {
     pub total: usize,
     /// The site.
     pub site: String,
-    /// The plan's rows.
-    pub rows: Vec<RunRowDto>,
-    /// Rows decided before this session.
+    /// The plan's rows; `None` when the page said it holds them already.
+    pub rows: Option<RunRowsDto>,
+    /// Rows decided before this session (none for a new run).
     pub decided: Vec<DecidedDto>,
 }
 
@@ -537,8 +566,54 @@ mod tests {
             message: "gone".into(),
         }))
         .unwrap();
-        assert_eq!(json["outcome"], "already_gone");
-        assert_eq!(json["accountId"], "abc");
-        assert_eq!(json["httpStatus"], 404);
+        // The page holds the row's account id: only its index crosses.
+        assert_eq!(
+            json,
+            serde_json::json!({"type": "row", "row": 3, "outcome": "already_gone",
+                               "httpStatus": 404, "message": "gone"})
+        );
+        let json = serde_json::to_value(RunEvent::Row {
+            row: 4,
+            outcome: "removed",
+            http_status: None,
+            message: None,
+        })
+        .unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"type": "row", "row": 4, "outcome": "removed"})
+        );
+    }
+
+    #[test]
+    fn a_dry_run_sends_counts_and_only_its_notable_rows_by_plan_index() {
+        use crate::sweep::{PreflightRow, Presence};
+        let row = |i: usize, presence, detail: &str| PreflightRow {
+            row: i,
+            account_id: format!("acct-{i}"),
+            presence,
+            detail: detail.into(),
+        };
+        let report = PreflightReport {
+            rows: vec![
+                row(0, Presence::Exists, "Ann Example"),
+                row(1, Presence::AlreadyGone, ""),
+                row(2, Presence::Exists, "Bo Example"),
+                row(3, Presence::AppAccount, "Jira Bot"),
+                row(4, Presence::CustomerAccount, "Cy Customer"),
+                row(5, Presence::Protected, "you"),
+            ],
+            exists: 2,
+            already_gone: 1,
+            app_accounts: 1,
+            customer_accounts: 1,
+            protected: 1,
+        };
+        let json = serde_json::to_string(&PreflightDto::new("p-1", report)).unwrap();
+        assert_eq!(
+            json,
+            r#"{"planId":"p-1","exists":2,"alreadyGone":1,"appAccounts":1,"customerAccounts":1,"protected":1,"notable":[[1,"g"],[3,"a","Jira Bot"],[4,"c","Cy Customer"],[5,"p","you"]]}"#
+        );
+        assert!(!json.contains("acct-"), "no account id goes back: {json}");
     }
 }

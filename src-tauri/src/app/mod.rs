@@ -1,11 +1,13 @@
 //! The desktop window: the only module that knows Tauri. Commands are thin; `AppState` holds
 //! the session; progress streams through one `Channel` per run.
 
+pub mod about;
 pub mod commands;
 mod dialogs;
 pub mod dto;
 pub mod dto_plan;
 pub mod error;
+pub mod org_columns;
 pub mod org_commands;
 pub mod org_dto;
 mod practice_mode;
@@ -28,6 +30,7 @@ pub fn build_app<R: tauri::Runtime>(
         .manage(state)
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
+            about::about_records,
             commands::saved_connections,
             commands::connect,
             commands::forget_connection,
@@ -38,6 +41,7 @@ pub fn build_app<R: tauri::Runtime>(
             commands::prepare_plan,
             commands::prepare_rehearsal,
             commands::preflight,
+            commands::cancel_preflight,
             commands::rehearse,
             commands::start_run,
             commands::pause_run,

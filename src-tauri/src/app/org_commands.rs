@@ -4,9 +4,10 @@
 
 use super::dto_plan::PlanDto;
 use super::error::AppError;
-use super::org_dto::{OrgConnectionDto, OrgImportDto, OrgPreflightDto, OrgUsersDto};
+use super::org_dto::{OrgConnectionDto, OrgPreflightDto};
 use super::state::AppState;
 use std::path::PathBuf;
+use tauri::ipc::Response;
 use tauri::{Emitter, Runtime, State, WebviewWindow};
 
 /// The event a load of the organization's users sends after each page: `{ loaded, pages }`.
@@ -49,18 +50,20 @@ pub async fn forget_org(state: State<'_, AppState>, org_id: String) -> Reply<()>
     state.forget_org(&org_id).await
 }
 
-/// Loads every user of the chosen directory, sending `org-load` after each page.
+/// Loads every user of the chosen directory, sending `org-load` after each page; answers
+/// `OrgUsers` (columns, written as JSON page by page as they were read).
 #[tauri::command]
 pub async fn org_load_users<R: Runtime>(
     window: WebviewWindow<R>,
     state: State<'_, AppState>,
-) -> Reply<OrgUsersDto> {
-    state
+) -> Reply<Response> {
+    let json = state
         .org_load_users(move |progress| {
             // A closed page misses the progress; the load itself goes on.
             let _ = window.emit(ORG_LOAD_EVENT, progress);
         })
-        .await
+        .await?;
+    Ok(Response::new(json))
 }
 
 /// Cancels the load in progress (it then fails with `cancelled` and keeps nothing).
@@ -70,23 +73,24 @@ pub fn org_cancel_load(state: State<'_, AppState>) -> Reply<()> {
     Ok(())
 }
 
-/// Matches an export to the chosen directory by account id.
+/// Matches an export to the chosen directory by account id; answers `OrgImport`.
 #[tauri::command]
-pub async fn org_import_export(state: State<'_, AppState>, path: PathBuf) -> Reply<OrgImportDto> {
-    state.org_import_export(path).await
+pub async fn org_import_export(state: State<'_, AppState>, path: PathBuf) -> Reply<Response> {
+    Ok(Response::new(state.org_import_export(path).await?))
 }
 
-/// Shows the open dialog and matches the chosen export to the directory; `null` when
-/// cancelled.
+/// Shows the open dialog and matches the chosen export to the directory; `OrgImport`, or
+/// `null` when cancelled.
 #[tauri::command]
 pub async fn org_choose_export<R: Runtime>(
     window: WebviewWindow<R>,
     state: State<'_, AppState>,
-) -> Reply<Option<OrgImportDto>> {
-    match super::dialogs::pick_export(window).await? {
-        Some(path) => state.org_import_export(path).await.map(Some),
-        None => Ok(None),
-    }
+) -> Reply<Response> {
+    let json = match super::dialogs::pick_export(window).await? {
+        Some(path) => state.org_import_export(path).await?,
+        None => "null".to_owned(),
+    };
+    Ok(Response::new(json))
 }
 
 /// Builds the plan of `action` (`suspend`, `restore`, `remove`, `deactivate`, `reactivate`,

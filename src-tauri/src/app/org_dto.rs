@@ -1,7 +1,6 @@
 //! The shapes organization mode's commands send to the page (camelCase, like `dto.rs`), built
 //! from the org session's types. The org API key is in none of them.
 
-use crate::atlassian::org::OrgUser;
 use crate::roster::RosterUser;
 use crate::session::org::OrgConnection;
 use serde::Serialize;
@@ -66,85 +65,6 @@ impl OrgConnectionDto {
             key_saved,
         }
     }
-}
-
-/// One user of the directory, as the Choose step's table shows it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct OrgUserRow {
-    account_id: String,
-    name: String,
-    email: String,
-    /// `active`, `suspended`, `not_invited`, `deactivated` or `for_deletion`.
-    status: String,
-    /// `active`, `suspended` or `no_membership`.
-    membership_status: String,
-    /// Admin roles held, without the `atlassian/` prefix (`org-admin`, `site-admin`, ...).
-    admin_roles: Vec<String>,
-    /// The company owns the account (a verified domain).
-    managed: bool,
-    /// An identity provider provisions the account.
-    synced: bool,
-    /// A managed account that is not a member of the directory.
-    no_membership: bool,
-    /// `YYYY-MM-DD`, absent when never active.
-    last_active_jira: Option<String>,
-    /// `YYYY-MM-DD`, absent when never active.
-    last_active_confluence: Option<String>,
-    /// `YYYY-MM-DD`.
-    added_to_org: Option<String>,
-}
-
-impl From<&OrgUser> for OrgUserRow {
-    fn from(u: &OrgUser) -> Self {
-        OrgUserRow {
-            account_id: u.account_id.clone(),
-            name: u.name.clone(),
-            email: u.email.clone().unwrap_or_default(),
-            status: u.status.clone(),
-            membership_status: u.membership_status.clone(),
-            admin_roles: u
-                .admin_roles()
-                .iter()
-                .map(|r| r.trim_start_matches("atlassian/").to_owned())
-                .collect(),
-            managed: u.is_managed(),
-            synced: u.is_synced(),
-            no_membership: u.has_no_membership(),
-            last_active_jira: u.last_active_in("jira").map(day),
-            last_active_confluence: u.last_active_in("confluence").map(day),
-            added_to_org: u.added_to_org.as_deref().map(day),
-        }
-    }
-}
-
-/// The date part of an ISO 8601 timestamp.
-fn day(timestamp: &str) -> String {
-    timestamp.get(..10).unwrap_or(timestamp).to_owned()
-}
-
-/// The users loaded from the organization.
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct OrgUsersDto {
-    /// The directory they were read from.
-    pub directory_name: String,
-    /// Every user of it, in the order Atlassian listed them.
-    pub users: Vec<OrgUserRow>,
-}
-
-/// An export matched to the directory.
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct OrgImportDto {
-    /// The export's people found in the directory, as the directory describes them now.
-    pub users: Vec<OrgUserRow>,
-    /// The export's people the directory does not hold (listed, never planned).
-    pub not_in_directory: Vec<NotInDirectoryDto>,
-    /// The file's name.
-    pub file_name: String,
-    /// The directory they were matched to.
-    pub directory_name: String,
 }
 
 /// A person of the export the directory does not hold.
@@ -249,38 +169,6 @@ impl OrgPreflightDto {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::atlassian::org::ProductAccess;
-
-    #[test]
-    fn a_user_row_gives_days_roles_without_prefix_and_camel_case_names() {
-        let user = OrgUser {
-            account_id: "a-1".into(),
-            name: "Ada".into(),
-            status: "active".into(),
-            membership_status: "active".into(),
-            claim_status: "managed".into(),
-            management_source: Some("synced".into()),
-            platform_roles: vec!["atlassian/site-admin".into(), "atlassian/ai-access".into()],
-            product_access: vec![ProductAccess {
-                key: "jira-software".into(),
-                last_active_timestamp: Some("2026-03-04T05:06:07.089Z".into()),
-                ..ProductAccess::default()
-            }],
-            added_to_org: Some("2019-01-02T00:00:00Z".into()),
-            ..OrgUser::default()
-        };
-        let json = serde_json::to_value(OrgUserRow::from(&user)).unwrap();
-        assert_eq!(json["accountId"], "a-1");
-        assert_eq!(json["adminRoles"], serde_json::json!(["site-admin"]));
-        assert_eq!(json["lastActiveJira"], "2026-03-04");
-        assert_eq!(json["lastActiveConfluence"], serde_json::Value::Null);
-        assert_eq!(json["addedToOrg"], "2019-01-02");
-        assert_eq!(
-            (json["managed"].clone(), json["synced"].clone()),
-            (true.into(), true.into())
-        );
-        assert_eq!(json["email"], "");
-    }
 
     #[test]
     fn preflight_rows_are_counted_by_state() {

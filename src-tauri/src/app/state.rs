@@ -4,7 +4,7 @@
 //! session core's (`crate::session`), shared with the CLI. No Tauri types here, so tests drive
 //! it directly as well as through the mock runtime.
 
-use super::dto::{ImportDto, PreflightDto, RunEvent};
+use super::dto::{ImportDto, RunEvent};
 use super::dto_plan::{PaceLimitsDto, PlanDto};
 use super::error::AppError;
 use crate::atlassian::{ClientConfig, Site};
@@ -16,7 +16,7 @@ use crate::session::{
     self, require_site_admins, Connection, Connector, PracticeLogin, Prepared, Selection,
     SiteAdmins, TokenChoice,
 };
-use crate::sweep::{self, RunControl};
+use crate::sweep::RunControl;
 use crate::vault::{ApiToken, TokenStore, VaultKey};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -150,6 +150,8 @@ pub struct AppState {
     session: Arc<Mutex<Session>>,
     // Held from "is a run active?" to "this run is active", so two clicks start one run.
     starting: Mutex<()>,
+    /// The dry run in progress, one at a time (state/preflight.rs).
+    dry_run: preflight::DryRun,
 }
 
 impl AppState {
@@ -186,12 +188,18 @@ impl AppState {
             practice,
             session: Arc::new(Mutex::new(Session::default())),
             starting: Mutex::new(()),
+            dry_run: preflight::DryRun::default(),
         }
     }
 
     fn session(&self) -> MutexGuard<'_, Session> {
         // A panic elsewhere must not lock the admin out of their runs.
         self.session.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Where this window keeps its runs (practice mode: apart from the real ones).
+    pub fn runs_dir(&self) -> &Path {
+        &self.runs_dir
     }
 
     /// Version and practice-mode details.
@@ -444,23 +452,13 @@ impl AppState {
             .filter(|p| p.id == plan_id)
             .ok_or_else(|| AppError::from(session::SessionError::StalePlan))
     }
-
-    /// The dry run of the current plan: GET only.
-    pub async fn preflight(&self, plan_id: &str) -> Result<PreflightDto, AppError> {
-        let prepared = self.current_plan(plan_id, false)?;
-        let conn = self.connected()?;
-        let guard = prepared
-            .still_holds(&conn, &prepared.site_admins)
-            .map_err(AppError::from)?;
-        let options = sweep::PreflightOptions::quiet();
-        let report = sweep::preflight(&conn.client, &prepared.plan, &guard, &options)
-            .await?
-            .ok_or_else(|| AppError::new("cancelled", "The dry run was cancelled.").at("review"))?;
-        Ok(PreflightDto::new(plan_id, report))
-    }
 }
 
 mod org;
 mod org_plan;
 mod org_users;
+mod preflight;
+mod run_stream;
 mod runs;
+
+pub use run_stream::{rows_check, HeldRows};

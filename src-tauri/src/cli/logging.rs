@@ -3,7 +3,8 @@
 //! also to a file with `--log-file`.
 //!
 //! A log file is bounded (moved aside to `offboard.old.log` once it reaches [`LOG_LIMIT`], at
-//! start-up or while writing, so at most two files of that size exist) and every line is
+//! start-up or while writing, so at most two files of that size exist; the new file's first line
+//! says so, and that the lines before were dropped) and every line is
 //! scrubbed before it is written: an email address is kept only as the value of an `admin` field
 //! (the signed-in admin's, logged on purpose); any other, and anything that looks like a
 //! credential, is replaced. The engine logs row numbers and account ids, never names or emails.
@@ -154,27 +155,58 @@ impl LogFile {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             fs::create_dir_all(dir)?;
         }
-        if fs::metadata(path).is_ok_and(|m| m.len() >= limit) {
-            set_aside(path);
-        }
+        let aside = fs::metadata(path)
+            .is_ok_and(|m| m.len() >= limit)
+            .then(|| set_aside(path));
         let file = append(path)?;
         let len = file.metadata()?.len();
-        Ok(LogFile {
+        let mut log = LogFile {
             path: path.to_owned(),
             file,
             len,
             limit,
-        })
+        };
+        if let Some(aside) = aside {
+            log.note(aside)?;
+        }
+        Ok(log)
     }
 
     fn write(&mut self, bytes: &[u8]) -> io::Result<()> {
         if self.len > 0 && self.len + bytes.len() as u64 > self.limit {
-            set_aside(&self.path);
+            let aside = set_aside(&self.path);
             self.file = append(&self.path)?;
             self.len = self.file.metadata()?.len();
+            self.note(aside)?;
         }
         self.file.write_all(bytes)?;
         self.len += bytes.len() as u64;
+        Ok(())
+    }
+
+    /// The first line of a file begun at the limit: where the earlier lines went, so no line
+    /// leaves the log without a word about it.
+    fn note(&mut self, aside: SetAside) -> io::Result<()> {
+        let older = older(&self.path);
+        let older = older.file_name().unwrap_or_default().to_string_lossy();
+        let limit = crate::sweep::size_words(self.limit);
+        let words = match aside {
+            SetAside::Moved { replaced: true } => format!(
+                "older lines were moved to {older}; the lines before those were dropped (the log \
+                 keeps two files of up to {limit})"
+            ),
+            SetAside::Moved { replaced: false } => format!("older lines were moved to {older}"),
+            SetAside::Emptied => format!(
+                "older lines were dropped: this file reached {limit} and could not be renamed \
+                 to {older}"
+            ),
+        };
+        let now = time::OffsetDateTime::now_utc()
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap_or_default();
+        let line = format!("{now}  INFO offboard::log: {words}\n");
+        self.file.write_all(line.as_bytes())?;
+        self.len += line.len() as u64;
         Ok(())
     }
 }
@@ -183,14 +215,79 @@ fn append(path: &Path) -> io::Result<File> {
     OpenOptions::new().create(true).append(true).open(path)
 }
 
+/// What setting a full log aside did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SetAside {
+    /// Renamed to the older name; `replaced`: an older file was there and is gone.
+    Moved { replaced: bool },
+    /// Emptied in place, the rename refused.
+    Emptied,
+}
+
 /// Moves the log to its older name, replacing the older file. Where that is refused (another
 /// program holds either file open on Windows) the log is emptied instead: bounded either way.
-fn set_aside(path: &Path) {
-    if fs::rename(path, older(path)).is_err() {
-        let _ = OpenOptions::new()
-            .write(true)
-            .open(path)
-            .and_then(|f| f.set_len(0));
+fn set_aside(path: &Path) -> SetAside {
+    let replaced = older(path).exists();
+    if fs::rename(path, older(path)).is_ok() {
+        return SetAside::Moved { replaced };
+    }
+    let _ = OpenOptions::new()
+        .write(true)
+        .open(path)
+        .and_then(|f| f.set_len(0));
+    SetAside::Emptied
+}
+
+/// What a log file and its older one hold now, and the rule that bounds them: for the About box.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogKept {
+    /// The log file.
+    pub file: PathBuf,
+    /// Its size now (0 when there is none yet).
+    pub bytes: u64,
+    /// The older file (`offboard.old.log`).
+    pub older_file: PathBuf,
+    /// Its size, when there is one.
+    pub older_bytes: Option<u64>,
+    /// The size at which the log is set aside.
+    pub limit: u64,
+}
+
+impl LogKept {
+    /// The sizes of the log at `path` and of its older file, under the window's limit.
+    pub fn of(path: &Path) -> LogKept {
+        let size = |p: &Path| fs::metadata(p).ok().map(|m| m.len());
+        LogKept {
+            file: path.to_owned(),
+            bytes: size(path).unwrap_or(0),
+            older_file: older(path),
+            older_bytes: size(&older(path)),
+            limit: LOG_LIMIT,
+        }
+    }
+
+    /// The rule in words, with the sizes now.
+    pub fn words(&self) -> String {
+        let name = |p: &Path| {
+            p.file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned()
+        };
+        let (file, older) = (name(&self.file), name(&self.older_file));
+        let size = crate::sweep::size_words;
+        let older_now = match self.older_bytes {
+            Some(b) => format!("{older} holds {} of older lines", size(b)),
+            None => format!("there is no {older} yet"),
+        };
+        format!(
+            "{file} holds {} now; {older_now}. When {file} reaches {limit}, it becomes {older} \
+             (replacing the one before, whose lines are then dropped) and a new {file} begins \
+             with a line saying so: the log never takes more than {twice}.",
+            size(self.bytes),
+            limit = size(self.limit),
+            twice = size(self.limit * 2),
+        )
     }
 }
 

@@ -5,9 +5,10 @@ use super::args::UsersArgs;
 use super::{clean, connect, failed};
 use crate::atlassian::org::{OrgUser, UserSearch};
 use crate::atlassian::ClientConfig;
-use crate::cli::{EXIT_BAD_INPUT, EXIT_OK};
+use crate::cli::{EXIT_BAD_INPUT, EXIT_CANCELLED, EXIT_OK};
 use crate::session::org::{load_users, write_users_csv, LoadProgress, UserFilter};
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use crate::session::SessionError;
+use indicatif::{HumanCount, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::Write;
 use std::time::Duration;
 use tokio::sync::watch;
@@ -58,10 +59,9 @@ pub async fn users(args: UsersArgs) -> i32 {
     let bar = progress_bar();
     let loaded = load_users(&conn, &search, cancelled, |p: LoadProgress, _| {
         bar.set_message(format!(
-            "{} users read ({} {})",
-            p.loaded,
-            p.pages,
-            if p.pages == 1 { "page" } else { "pages" }
+            "{} read ({})",
+            plural(p.loaded, "user", "users"),
+            plural(p.pages, "page", "pages")
         ));
     })
     .await;
@@ -69,20 +69,23 @@ pub async fn users(args: UsersArgs) -> i32 {
     ctrl_c.abort();
     let loaded = match loaded {
         Ok(users) => users,
+        // Ctrl-C: what the admin asked for, said calmly, with the usual code for it.
+        Err(SessionError::LoadCancelled) => {
+            eprintln!("Reading the directory's users was cancelled: nothing was kept or written.");
+            return EXIT_CANCELLED;
+        }
         Err(e) => return failed(e),
     };
-    let kept: Vec<OrgUser> = loaded
-        .iter()
-        .filter(|u| filter.matches(u))
-        .cloned()
-        .collect();
+    let read = loaded.len();
+    // Moved, not copied: the kept users are the read ones that match.
+    let kept: Vec<OrgUser> = loaded.into_iter().filter(|u| filter.matches(u)).collect();
     if filter == UserFilter::default() {
-        eprintln!("{} users read.", loaded.len());
+        eprintln!("{} read.", plural(read, "user", "users"));
     } else {
         eprintln!(
             "{} of the {} users read match the filters.",
-            kept.len(),
-            loaded.len()
+            HumanCount(kept.len() as u64),
+            HumanCount(read as u64)
         );
     }
     match &args.csv_out {
@@ -91,7 +94,7 @@ pub async fn users(args: UsersArgs) -> i32 {
                 return failed(e);
             }
             eprintln!("Wrote them to {}.", path.display());
-            println!("users={} read={}", kept.len(), loaded.len());
+            println!("users={} read={read}", kept.len());
         }
         None => print_table(&kept),
     }
@@ -131,12 +134,13 @@ pub(super) fn filter_of(args: &UsersArgs) -> Result<UserFilter, String> {
     })
 }
 
-/// A spinner with the count on standard error (hidden when that is not a terminal).
+/// A spinner with the count so far and the time taken on standard error, hidden when that is
+/// not a terminal. The organization API gives no total, so there is no bar to fill.
 fn progress_bar() -> ProgressBar {
     let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
     bar.set_style(
         ProgressStyle::with_template(
-            "{spinner} Reading the directory's users: {msg}  (Ctrl-C cancels)",
+            "{spinner} Reading the directory's users: {msg}, {elapsed}  (Ctrl-C stops)",
         )
         .unwrap_or_else(|_| ProgressStyle::default_spinner()),
     );
@@ -204,6 +208,27 @@ fn print_table(users: &[OrgUser]) {
     }
 }
 
+/// `1 user`, `2,000 users`.
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!(
+        "{} {}",
+        HumanCount(n as u64),
+        if n == 1 { one } else { many }
+    )
+}
+
 fn yes_no(b: bool) -> String {
     if b { "yes" } else { "no" }.to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::plural;
+
+    #[test]
+    fn progress_counts_read_as_words_with_thousands_grouped() {
+        assert_eq!(plural(1, "page", "pages"), "1 page");
+        assert_eq!(plural(0, "user", "users"), "0 users");
+        assert_eq!(plural(94_124, "user", "users"), "94,124 users");
+    }
 }

@@ -11,15 +11,18 @@ use crate::session::{
     TokenChoice,
 };
 use crate::sweep::{
-    self, list_runs, preflight, Actor, Guard, PaceSettings, Plan, PreflightOptions, Run,
-    RunControl, RunOptions, RunStatus,
+    self, list_runs, Actor, Guard, PaceSettings, Run, RunControl, RunOptions, RunStatus,
 };
 use crate::vault::OsKeychain;
+use dry_run::dry_run;
 use std::io::Write;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 use time::OffsetDateTime;
+
+#[path = "dry_run.rs"]
+mod dry_run;
 
 /// Runs `offboard delete`.
 pub async fn delete(args: DeleteArgs) -> i32 {
@@ -205,6 +208,10 @@ pub fn list(args: RunsArgs) -> i32 {
             break;
         }
     }
+    if !runs.is_empty() {
+        // On standard error, as "No runs" is: standard output stays one line per run.
+        eprintln!("{}", sweep::runs_kept(&dir).line());
+    }
     EXIT_OK
 }
 
@@ -271,25 +278,6 @@ pub(super) async fn execute<A: Actor>(
         RunStatus::CredentialsRejected => EXIT_CREDENTIALS,
         _ if report.counters.failed > 0 || still_present > 0 => EXIT_SOME_FAILED,
         _ => EXIT_OK,
-    }
-}
-
-async fn dry_run(conn: &Connection, plan: &Plan, guard: &Guard) -> i32 {
-    eprintln!("Dry run: looking every user up; nothing will be changed.");
-    match preflight(&conn.client, plan, guard, &PreflightOptions::quiet()).await {
-        Ok(None) => EXIT_OK,
-        Ok(Some(report)) => {
-            println!(
-                "exists={} already_gone={} app_accounts={} customer_accounts={} protected={}",
-                report.exists,
-                report.already_gone,
-                report.app_accounts,
-                report.customer_accounts,
-                report.protected
-            );
-            EXIT_OK
-        }
-        Err(e) => site_error(e),
     }
 }
 

@@ -5,7 +5,7 @@ use super::actor::Actor;
 use super::control::{ControlState, RunControl};
 use super::events::{Event, EventSink, RunStatus};
 use super::journal::{Journal, JournalState, Record, RESULTS_FILE};
-use super::outcome::{now_rfc3339, Counters, Outcome, RowOutcome};
+use super::outcome::{now_rfc3339, now_seconds, Counters, Outcome, RowOutcome};
 use super::pace::Pacer;
 use super::plan::{Guard, Plan};
 use super::results::{count, final_outcomes, write_results};
@@ -288,7 +288,7 @@ pub async fn execute<A: Actor>(
                     outcome: Outcome::Skipped,
                     http_status: None,
                     message: reason,
-                    finished_at: now_rfc3339(),
+                    finished_at: now_seconds(),
                     may_have_applied: false,
                 };
                 let _ = shared.decided(skip).await;

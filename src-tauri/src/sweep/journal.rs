@@ -3,7 +3,7 @@
 //! a decision.
 
 use super::events::RunStatus;
-use super::outcome::{Counters, Outcome, RowOutcome};
+use super::outcome::{to_the_second, Counters, Outcome, RowOutcome};
 use super::plan::Plan;
 use super::SweepError;
 use serde::{Deserialize, Serialize};
@@ -27,6 +27,10 @@ mod tests;
 #[path = "journal_off_runtime_tests.rs"]
 mod off_runtime_tests;
 
+#[cfg(test)]
+#[path = "journal_format_tests.rs"]
+mod format_tests;
+
 /// The plan, written once when the run is created.
 pub const PLAN_FILE: &str = "plan.json";
 /// The journal.
@@ -34,13 +38,17 @@ pub const JOURNAL_FILE: &str = "journal.jsonl";
 /// The results, rewritten at the end of each session of the run.
 pub const RESULTS_FILE: &str = "results.csv";
 
-/// One line of the journal.
+/// One line of the journal: a compact JSON object that still reads as words. Times are written
+/// to the second; a field with nothing to say (no HTTP status, no message) is left out. Lines
+/// written before that (times to the nanosecond, `null`s, empty messages, an intent's account
+/// id) read the same.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Record {
     /// A session of the run began (the first, or a resume).
     Session {
         /// When.
+        #[serde(serialize_with = "to_the_second")]
         at: String,
         /// The account the credentials belong to (never removed).
         caller_account_id: String,
@@ -51,15 +59,15 @@ pub enum Record {
         #[serde(default, skip_serializing_if = "std::ops::Not::not")]
         retry_failed: bool,
     },
-    /// A removal request for this row is about to be sent.
+    /// A removal request for this row is about to be sent. It names the row only: plan.json
+    /// holds the row's account, and the row's outcome names it again.
     Intent {
         /// Row index in the plan.
         row: usize,
-        /// The account id.
-        account_id: String,
         /// Attempt number within the session (1-based).
         attempt: u32,
         /// When.
+        #[serde(serialize_with = "to_the_second")]
         at: String,
     },
     /// The row is decided; it is never sent again.
@@ -67,6 +75,7 @@ pub enum Record {
     /// A session ended.
     Finished {
         /// When.
+        #[serde(serialize_with = "to_the_second")]
         at: String,
         /// Why.
         status: RunStatus,
@@ -354,7 +363,8 @@ pub(super) fn sync_dir(dir: &Path) -> io::Result<()> {
     Ok(())
 }
 
-/// Writes `plan.json` in a new run folder under `runs_dir`, atomically.
+/// Writes `plan.json` in a new run folder under `runs_dir`, atomically, as one compact line
+/// (a quarter smaller than indented; any JSON viewer indents it again).
 pub fn create_run_dir(runs_dir: &Path, plan: &Plan) -> Result<PathBuf, SweepError> {
     let dir = runs_dir.join(&plan.run_id);
     let io = |source| SweepError::Journal {
@@ -365,7 +375,7 @@ pub fn create_run_dir(runs_dir: &Path, plan: &Plan) -> Result<PathBuf, SweepErro
     std::fs::create_dir(&dir).map_err(io)?;
     let tmp = dir.join("plan.json.tmp");
     let mut f = File::create(&tmp).map_err(io)?;
-    f.write_all(&serde_json::to_vec_pretty(plan).expect("plans always serialise"))
+    f.write_all(&serde_json::to_vec(plan).expect("plans always serialise"))
         .map_err(io)?;
     f.sync_all().map_err(io)?;
     std::fs::rename(&tmp, dir.join(PLAN_FILE)).map_err(io)?;

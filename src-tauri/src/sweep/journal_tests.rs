@@ -27,7 +27,6 @@ pub(super) fn note_dir_sync(dir: &Path) {
 fn intent(row: usize) -> Record {
     Record::Intent {
         row,
-        account_id: format!("id{row}"),
         attempt: 1,
         at: "t".into(),
     }

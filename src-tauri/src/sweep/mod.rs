@@ -53,7 +53,7 @@ pub use preflight::{
 pub use results::{count, final_outcomes, neutralise, write_results, RESULTS_HEADER, UTF8_BOM};
 pub use retry::{backoff_delay, decide, RetrySettings, RowAttempts, Step};
 pub use run_summary::SUMMARY_FILE;
-pub use runs::{grace_ends, list_runs, Run, RunSummaryInfo};
+pub use runs::{grace_ends, list_runs, runs_kept, size_words, Run, RunSummaryInfo, RunsKept};
 pub use verify::{verify, Verification, Verified};
 
 use std::path::PathBuf;

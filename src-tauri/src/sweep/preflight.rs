@@ -4,16 +4,18 @@
 use super::control::RunControl;
 use super::pace::PaceSettings;
 use super::plan::{Guard, Plan};
-use crate::atlassian::{waiting_out_rate_limits, AtlassianError, SiteClient, SiteUser};
+use crate::atlassian::{AtlassianError, SiteClient, SiteUser};
 use crate::roster::canonical_account_id;
+use lookups::look_up_all;
 use serde::Serialize;
 use std::collections::HashMap;
 use std::future::Future;
 
-/// Ids per lookup call: one client batch, so a rate-limit wait repeats no finished batch.
-const CHUNK: usize = crate::atlassian::BULK_BATCH;
-/// Rate-limit waits tolerated per chunk before the dry run gives up.
-const MAX_WAITS: u32 = 10;
+#[path = "preflight_run.rs"]
+mod lookups;
+#[cfg(test)]
+#[path = "preflight_tests.rs"]
+mod tests;
 
 /// The dry run's own pace: lookups are reads, which Atlassian counts per endpoint and method
 /// apart from the DELETEs a run sends, and each one stands for 100 accounts. The same pacer as a
@@ -37,9 +39,11 @@ pub struct PreflightProgress {
 pub struct PreflightOptions<'a> {
     /// Lookups per second and in flight (normally [`LOOKUP_PACE`]).
     pub pace: PaceSettings,
-    /// `stop()` cancels the dry run: no lookup starts after it.
+    /// `stop()` cancels the dry run at once: no lookup starts after it and those in flight are
+    /// dropped; `pause()` holds new lookups until `resume()`.
     pub control: RunControl,
-    /// Called after each finished lookup (and once at the start) with the totals so far.
+    /// Called once at the start (nothing looked up yet) and after each finished bulk lookup
+    /// with the totals so far; the counts only grow and end at `to_look_up`.
     pub progress: &'a (dyn Fn(PreflightProgress) + Send + Sync),
 }
 
@@ -115,7 +119,8 @@ pub struct PreflightReport {
     pub protected: u64,
 }
 
-/// Looks every unprotected row up (GET only) and classifies it. Rate limits are waited out.
+/// Looks every unprotected row up (GET only), in bulk and in parallel under a pacer of
+/// `options.pace`, and classifies it. Rate limits pause every lookup and are waited out.
 /// `None` when cancelled through `options.control`.
 pub async fn preflight<L: Lookup>(
     lookup: &L,
@@ -123,35 +128,20 @@ pub async fn preflight<L: Lookup>(
     guard: &Guard,
     options: &PreflightOptions<'_>,
 ) -> Result<Option<PreflightReport>, AtlassianError> {
-    let mut report = PreflightReport::default();
-    let mut to_look: Vec<(usize, &str)> = Vec::new();
+    let mut to_look: Vec<String> = Vec::new();
     let mut protected = HashMap::new();
     for (i, row) in plan.rows.iter().enumerate() {
         match plan.protection(row, guard) {
             Some(reason) => {
                 protected.insert(i, reason);
             }
-            None => to_look.push((i, &row.account_id)),
+            None => to_look.push(row.account_id.clone()),
         }
     }
-    let mut found: HashMap<String, SiteUser> = HashMap::new();
-    let mut progress = PreflightProgress {
-        looked_up: 0,
-        to_look_up: to_look.len() as u64,
+    let Some(found) = look_up_all(lookup, &to_look, options).await? else {
+        return Ok(None);
     };
-    (options.progress)(progress);
-    // TODO(issue 15): lookups in parallel under a Pacer of options.pace.
-    for chunk in to_look.chunks(CHUNK) {
-        if !options.control.wait_runnable().await {
-            return Ok(None);
-        }
-        let ids: Vec<String> = chunk.iter().map(|(_, id)| (*id).to_owned()).collect();
-        for user in lookup_with_waits(lookup, &ids).await? {
-            found.insert(canonical_account_id(&user.account_id), user);
-        }
-        progress.looked_up += chunk.len() as u64;
-        (options.progress)(progress);
-    }
+    let mut report = PreflightReport::default();
     for (i, row) in plan.rows.iter().enumerate() {
         let (presence, detail) = if let Some(reason) = protected.remove(&i) {
             (Presence::Protected, reason)
@@ -182,12 +172,4 @@ pub async fn preflight<L: Lookup>(
         });
     }
     Ok(Some(report))
-}
-
-/// One lookup call, waiting out rate limits (at most [`MAX_WAITS`] times).
-async fn lookup_with_waits<L: Lookup>(
-    lookup: &L,
-    ids: &[String],
-) -> Result<Vec<SiteUser>, AtlassianError> {
-    waiting_out_rate_limits(MAX_WAITS, || lookup.lookup(ids)).await
 }

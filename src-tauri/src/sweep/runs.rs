@@ -185,3 +185,7 @@ pub fn list_runs(runs_dir: &Path) -> Vec<RunSummaryInfo> {
 
 #[path = "superseded.rs"]
 mod superseded;
+
+#[path = "runs_kept.rs"]
+mod kept;
+pub use kept::{runs_kept, size_words, RunsKept};

@@ -314,7 +314,6 @@ fn journal_drops_a_torn_tail_and_knows_rows_in_doubt() {
         assert_eq!(state, JournalState::default());
         j.append(&Record::Intent {
             row: 0,
-            account_id: "a".into(),
             attempt: 1,
             at: "t".into(),
         })
@@ -322,7 +321,6 @@ fn journal_drops_a_torn_tail_and_knows_rows_in_doubt() {
         j.append(&Record::Outcome(outcome(0, "a"))).unwrap();
         j.append(&Record::Intent {
             row: 1,
-            account_id: "b".into(),
             attempt: 1,
             at: "t".into(),
         })

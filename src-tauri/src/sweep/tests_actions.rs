@@ -60,7 +60,7 @@ async fn a_suspend_run_sends_the_suspend_action_and_says_suspended() {
     assert_eq!(results.matches(",suspended,").count(), 4, "{results}");
     assert!(!results.contains(",removed,"));
     let journal = std::fs::read_to_string(tmp.path().join(&report.plan.run_id).join(PLAN_FILE));
-    assert!(journal.unwrap().contains("\"action\": \"suspend\""));
+    assert!(journal.unwrap().contains("\"action\":\"suspend\""));
 }
 
 #[tokio::test(start_paused = true)]
@@ -128,7 +128,6 @@ async fn an_in_doubt_org_row_is_read_back_on_resume_before_anything_is_sent() {
     run.journal
         .append(&Record::Intent {
             row: 0,
-            account_id: ids[0].clone(),
             attempt: 1,
             at: "2026-12-01T00:00:00Z".into(),
         })

@@ -1,7 +1,7 @@
 //! The engine on a scripted site under tokio's paused clock: rules and pacing without real waits.
 
 use super::*;
-use crate::atlassian::{RateLimitInfo, SiteUser, TransportKind, Verdict};
+use crate::atlassian::{RateLimitInfo, TransportKind, Verdict};
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
@@ -433,7 +433,6 @@ async fn a_resumed_run_settles_rows_in_doubt_and_never_resends_decided_ones() {
             run.journal
                 .append(&Record::Intent {
                     row,
-                    account_id: ids[row].clone(),
                     attempt: 1,
                     at: "t".into(),
                 })
@@ -573,69 +572,4 @@ async fn pause_holds_new_requests_until_resume() {
     assert!(seen
         .iter()
         .any(|e| matches!(e, Event::Paused { paused: false })));
-}
-
-struct FakeLookup(Vec<SiteUser>);
-
-impl Lookup for FakeLookup {
-    async fn lookup(
-        &self,
-        ids: &[String],
-    ) -> Result<Vec<SiteUser>, crate::atlassian::AtlassianError> {
-        Ok(self
-            .0
-            .iter()
-            .filter(|u| ids.contains(&u.account_id))
-            .cloned()
-            .collect())
-    }
-}
-
-#[tokio::test]
-async fn the_dry_run_classifies_without_removing() {
-    let ids = ids(5);
-    let user = |id: &str, ty: &str| SiteUser {
-        account_id: id.into(),
-        account_type: ty.into(),
-        display_name: id.into(),
-        email_address: None,
-        active: true,
-    };
-    let lookup = FakeLookup(vec![
-        user(&ids[0], "atlassian"),
-        user(&ids[1], "app"),
-        user(&ids[2], "customer"),
-    ]);
-    let mut plan = plan_of(&ids, 20.0, 1);
-    plan.rows[4].account_id = "me".into();
-    let report = preflight(
-        &lookup,
-        &plan,
-        &Guard::caller_only("me"),
-        &PreflightOptions::quiet(),
-    )
-    .await
-    .unwrap()
-    .unwrap();
-    let kinds: Vec<Presence> = report.rows.iter().map(|r| r.presence).collect();
-    assert_eq!(
-        kinds,
-        vec![
-            Presence::Exists,
-            Presence::AppAccount,
-            Presence::CustomerAccount,
-            Presence::AlreadyGone,
-            Presence::Protected
-        ]
-    );
-    assert_eq!(
-        (
-            report.exists,
-            report.app_accounts,
-            report.customer_accounts,
-            report.already_gone,
-            report.protected
-        ),
-        (1, 1, 1, 1, 1)
-    );
 }

@@ -5,8 +5,11 @@
 use super::action::Action;
 use super::actor::Actor;
 use super::outcome::{Outcome, RowOutcome};
+use super::pace::Pacer;
+use super::preflight::LOOKUP_PACE;
 use crate::atlassian::Verdict;
 use crate::roster::canonical_account_id;
+use futures_util::StreamExt;
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 
@@ -131,13 +134,21 @@ pub async fn verify<A: Actor>(actor: &A, action: Action, outcomes: &[RowOutcome]
         action,
         ..Verification::default()
     };
-    for chunk in reported.chunks(CHUNK) {
-        let ids: Vec<String> = chunk.iter().map(|o| o.account_id.clone()).collect();
-        match read_back_with_waits(actor, action, &ids).await {
+    let pacer = Pacer::new(LOOKUP_PACE.max_rate);
+    let chunks: Vec<&[&RowOutcome]> = reported.chunks(CHUNK).collect();
+    // In plan order, several in flight: a 100,000-row run's second look is a thousand reads.
+    let reads: Vec<_> = chunks
+        .iter()
+        .map(|chunk| read_chunk(actor, action, chunk, &pacer))
+        .collect();
+    let mut reads = futures_util::stream::iter(reads).buffered(in_flight(action));
+    let mut next = chunks.iter();
+    while let (Some(read), Some(chunk)) = (reads.next().await, next.next()) {
+        match read {
             Ok(done) => {
                 let done: HashSet<String> =
                     done.iter().map(|id| canonical_account_id(id)).collect();
-                for o in chunk {
+                for o in chunk.iter() {
                     let v = if done.contains(&canonical_account_id(&o.account_id)) {
                         Verified::Gone
                     } else {
@@ -148,14 +159,15 @@ pub async fn verify<A: Actor>(actor: &A, action: Action, outcomes: &[RowOutcome]
             }
             Err(e) => {
                 let e = e.describe();
-                tracing::info!(ids = ids.len(), error = %e, "second look: a read-back failed");
+                tracing::info!(ids = chunk.len(), error = %e, "second look: a read-back failed");
                 verification.problem.get_or_insert(e);
-                for o in chunk {
+                for o in chunk.iter() {
                     verification.rows.insert(o.row, Verified::NotChecked);
                 }
             }
         }
     }
+    drop(reads);
     if action.is_org() {
         settle_late(actor, action, outcomes, &mut verification).await;
     }
@@ -207,6 +219,56 @@ async fn settle_late<A: Actor>(
     }
 }
 
+/// Reads in flight at once: a site's bulk lookups go as the dry run's do; the organization
+/// API publishes no limits, so its reads stay one at a time as before.
+fn in_flight(action: Action) -> usize {
+    if action.is_org() {
+        1
+    } else {
+        LOOKUP_PACE.max_in_flight
+    }
+}
+
+/// The read-back of one chunk of rows.
+async fn read_chunk<A: Actor>(
+    actor: &A,
+    action: Action,
+    chunk: &[&RowOutcome],
+    pacer: &Pacer,
+) -> Result<HashSet<String>, Verdict> {
+    let ids: Vec<String> = chunk.iter().map(|o| o.account_id.clone()).collect();
+    read_back_paced(actor, action, &ids, pacer).await
+}
+
+/// [`Actor::read_back`] under the shared pacer: a rate-limit wait pauses every read, and is
+/// waited out a bounded number of times.
+async fn read_back_paced<A: Actor>(
+    actor: &A,
+    action: Action,
+    ids: &[String],
+    pacer: &Pacer,
+) -> Result<HashSet<String>, Verdict> {
+    let mut waits = 0;
+    loop {
+        pacer.acquire().await;
+        match actor.read_back(action, ids).await {
+            Err(v @ Verdict::RateLimited { .. }) if waits < MAX_WAITS => {
+                waits += 1;
+                pacer.throttle(
+                    v.retry_after()
+                        .unwrap_or(std::time::Duration::from_secs(2 << waits.min(4))),
+                );
+            }
+            other => {
+                if other.is_ok() {
+                    pacer.on_success();
+                }
+                return other;
+            }
+        }
+    }
+}
+
 /// [`Actor::read_back`], waiting out rate limits a bounded number of times.
 async fn read_back_with_waits<A: Actor>(
     actor: &A,
@@ -229,169 +291,5 @@ async fn read_back_with_waits<A: Actor>(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use std::sync::Mutex;
-
-    /// A site that still has `present` and counts its calls.
-    struct Site {
-        present: Vec<String>,
-        fail: bool,
-        calls: Mutex<Vec<usize>>,
-    }
-
-    impl Actor for Site {
-        async fn apply(&self, _: Action, _: &str) -> Verdict {
-            unreachable!("verification never writes")
-        }
-
-        async fn read_back(&self, _: Action, ids: &[String]) -> Result<HashSet<String>, Verdict> {
-            self.calls.lock().unwrap().push(ids.len());
-            if self.fail {
-                return Err(Verdict::Transport {
-                    kind: crate::atlassian::TransportKind::Broken,
-                    message: "the connection was reset".into(),
-                });
-            }
-            Ok(ids
-                .iter()
-                .filter(|id| !self.present.iter().any(|p| p.eq_ignore_ascii_case(id)))
-                .map(|id| id.to_uppercase())
-                .collect())
-        }
-    }
-
-    fn outcome(row: usize, outcome: Outcome) -> RowOutcome {
-        RowOutcome {
-            row,
-            account_id: format!("5b10ac8d82e05b22cc7d4e{row:02x}"),
-            outcome,
-            http_status: None,
-            message: String::new(),
-            finished_at: String::new(),
-            may_have_applied: false,
-        }
-    }
-
-    #[tokio::test]
-    async fn rows_reported_gone_are_looked_up_once_in_bulk_and_survivors_reported() {
-        let mut outcomes: Vec<RowOutcome> = (0..250)
-            .map(|i| {
-                outcome(
-                    i,
-                    if i % 2 == 0 {
-                        Outcome::Removed
-                    } else {
-                        Outcome::AlreadyGone
-                    },
-                )
-            })
-            .collect();
-        outcomes.push(outcome(250, Outcome::Failed));
-        outcomes.push(outcome(251, Outcome::Skipped));
-        let site = Site {
-            present: vec![outcomes[7].account_id.clone()],
-            fail: false,
-            calls: Mutex::default(),
-        };
-        let v = verify(&site, Action::SiteRemove, &outcomes).await;
-        assert_eq!(*site.calls.lock().unwrap(), [100, 100, 50]);
-        assert_eq!((v.gone(), v.still_present(), v.not_checked()), (249, 1, 0));
-        assert_eq!(v.rows.get(&7), Some(&Verified::StillPresent));
-        assert!(!v.rows.contains_key(&250) && !v.rows.contains_key(&251));
-        assert!(v.words().contains("still on the site: 1"));
-    }
-
-    #[tokio::test]
-    async fn a_failed_lookup_is_not_checked_never_gone() {
-        let outcomes = vec![outcome(0, Outcome::Removed)];
-        let site = Site {
-            present: vec![],
-            fail: true,
-            calls: Mutex::default(),
-        };
-        let v = verify(&site, Action::SiteRemove, &outcomes).await;
-        assert_eq!(v.rows.get(&0), Some(&Verified::NotChecked));
-        assert_eq!(v.gone(), 0);
-        assert!(v.words().contains("could not be checked"));
-    }
-
-    /// An org whose removals show only from the `after`-th read of each id on.
-    struct Late {
-        after: usize,
-        reads: Mutex<std::collections::HashMap<String, usize>>,
-    }
-
-    impl Actor for Late {
-        async fn apply(&self, _: Action, _: &str) -> Verdict {
-            unreachable!("verification never writes")
-        }
-
-        async fn read_back(&self, _: Action, ids: &[String]) -> Result<HashSet<String>, Verdict> {
-            let mut reads = self.reads.lock().unwrap();
-            Ok(ids
-                .iter()
-                .filter(|id| {
-                    let n = reads.entry((*id).clone()).or_default();
-                    *n += 1;
-                    *n >= self.after
-                })
-                .cloned()
-                .collect())
-        }
-    }
-
-    #[tokio::test(start_paused = true)]
-    async fn an_org_removal_that_shows_late_is_read_again_before_it_is_reported() {
-        let outcomes = vec![outcome(0, Outcome::Removed)];
-        let late = Late {
-            after: 3,
-            reads: Mutex::default(),
-        };
-        let t0 = tokio::time::Instant::now();
-        let v = verify(&late, Action::Remove, &outcomes).await;
-        assert_eq!(v.rows.get(&0), Some(&Verified::Gone));
-        assert_eq!(t0.elapsed(), std::time::Duration::from_secs(2 + 4));
-        // Never shown: reported still there after every wait; a site run does not wait.
-        let never = Late {
-            after: usize::MAX,
-            reads: Mutex::default(),
-        };
-        let t0 = tokio::time::Instant::now();
-        let v = verify(&never, Action::Remove, &outcomes).await;
-        assert_eq!(v.rows.get(&0), Some(&Verified::StillPresent));
-        assert_eq!(t0.elapsed(), std::time::Duration::from_secs(30));
-        assert_eq!(never.reads.lock().unwrap().values().sum::<usize>(), 5);
-        let t0 = tokio::time::Instant::now();
-        verify(&never, Action::SiteRemove, &outcomes).await;
-        assert_eq!(t0.elapsed(), std::time::Duration::ZERO);
-    }
-
-    #[tokio::test(start_paused = true)]
-    async fn a_suspend_run_checks_only_rows_it_suspended_and_says_so() {
-        let outcomes = vec![
-            outcome(0, Outcome::Removed),
-            outcome(1, Outcome::AlreadyGone),
-            outcome(2, Outcome::Removed),
-        ];
-        let site = Site {
-            // Here "present" = not suspended when read back.
-            present: vec![outcomes[2].account_id.clone()],
-            fail: false,
-            calls: Mutex::default(),
-        };
-        let v = verify(&site, Action::Suspend, &outcomes).await;
-        // Once together, then the one not shown suspended again after each settling wait.
-        assert_eq!(*site.calls.lock().unwrap(), [2, 1, 1, 1, 1]);
-        assert_eq!(v.rows.get(&2), Some(&Verified::StillPresent));
-        assert!(!v.rows.contains_key(&1));
-        assert_eq!(
-            v.words().split('.').next().unwrap(),
-            "Verified suspended: 1, not suspended: 1"
-        );
-        assert_eq!(
-            Verified::StillPresent.as_cell(Action::Suspend),
-            "no: not suspended"
-        );
-    }
-}
+#[path = "verify_tests.rs"]
+mod tests;

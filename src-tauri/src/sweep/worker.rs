@@ -5,7 +5,7 @@ use super::actor::Actor;
 use super::engine::Shared;
 use super::events::Event;
 use super::journal::Record;
-use super::outcome::{now_rfc3339, Outcome, RowOutcome};
+use super::outcome::{now_rfc3339, now_seconds, Outcome, RowOutcome};
 use super::retry::{decide, RowAttempts, Step};
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
@@ -68,7 +68,6 @@ async fn process_row<A: Actor>(shared: &Shared<A>, row: usize, in_doubt: bool) {
                 attempts.sent += 1;
                 let intent = Record::Intent {
                     row,
-                    account_id: account_id.clone(),
                     attempt: attempts.sent,
                     at: now_rfc3339(),
                 };
@@ -111,7 +110,7 @@ async fn process_row<A: Actor>(shared: &Shared<A>, row: usize, in_doubt: bool) {
                     outcome,
                     http_status,
                     message,
-                    finished_at: now_rfc3339(),
+                    finished_at: now_seconds(),
                     may_have_applied: outcome == Outcome::Failed && attempts.maybe_applied,
                 };
                 let _ = shared.decided(decided).await;
@@ -212,7 +211,7 @@ async fn settled<A: Actor>(shared: &Shared<A>, row: usize, account_id: String, m
         outcome: Outcome::Removed,
         http_status: None,
         message,
-        finished_at: now_rfc3339(),
+        finished_at: now_seconds(),
         may_have_applied: false,
     };
     let _ = shared.decided(decided).await;

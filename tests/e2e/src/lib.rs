@@ -9,6 +9,7 @@
 //! Every wait is a poll of a condition with a deadline ([`poll`]); no sleep synchronises.
 //! The page is driven only through the hooks of `docs/window-contract.md`.
 
+pub mod bench;
 pub mod fixtures;
 pub mod flows;
 pub mod http;

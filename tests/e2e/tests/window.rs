@@ -10,6 +10,9 @@ mod review_keys;
 #[path = "window/log_file.rs"]
 mod log_file;
 
+#[path = "window/dry_run.rs"]
+mod dry_run;
+
 use offboard_e2e::fixtures::{self, strings};
 use offboard_e2e::flows::{self, *};
 use offboard_e2e::page::{first_number, parse_n_of_m, TICK, UI};
@@ -707,7 +710,8 @@ async fn an_admin_row_unlocks_with_two_mouse_clicks() {
     .await;
 }
 
-/// The About box names the version and the folders where runs and the log file are kept.
+/// The About box names the version, the folders where runs and the log file are kept, and what
+/// each holds under which rule.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_about_box_shows_the_version_and_where_runs_and_logs_are_kept() {
     run(Options::default(), |app| async move {
@@ -720,6 +724,15 @@ async fn the_about_box_shows_the_version_and_where_runs_and_logs_are_kept() {
         assert_eq!(runs.trim(), app.data_dir.join("runs").display().to_string());
         let logs = app.text("#about-logs").await;
         assert!(logs.trim().ends_with("offboard.log"), "{logs}");
+        // What is kept there, and the rule, counted in Rust as the box opens.
+        let kept = poll("the runs kept to be counted", UI, TICK, || async {
+            let t = app.text("#about-runs-kept").await;
+            t.contains("never deletes a run").then_some(t)
+        })
+        .await;
+        assert!(kept.starts_with("No runs yet."), "{kept}");
+        let log = app.text("#about-log-kept").await;
+        assert!(log.contains("never takes more than 20 MB"), "{log}");
         app.click("#about-close").await;
         poll("the About box to close", UI, TICK, || async {
             (!app.visible("#about").await).then_some(())
@@ -853,3 +866,6 @@ mod org;
 
 #[path = "window/org_lifecycle.rs"]
 mod org_lifecycle;
+
+#[path = "window/org_scale.rs"]
+mod org_scale;

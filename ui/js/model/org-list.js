@@ -9,9 +9,9 @@ import { compileOrg, emptyOrgFilters } from './org-filter.js';
 /** The list kind `UserList` takes for organization mode. */
 export const ORG_KIND = { name: 'org', build: buildOrgRoster, compile: compileOrg, emptyFilters: emptyOrgFilters, setLocks: null };
 
-/** A list of `[OrgUserRow]`. */
-export function orgUserList(rows) {
-  return new UserList(rows, null, [], ORG_KIND);
+/** A list of `OrgUsers.users` (columns). */
+export function orgUserList(users) {
+  return new UserList(users, null, [], ORG_KIND);
 }
 
 /** Is this list organization mode's? */

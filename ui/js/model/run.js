@@ -1,7 +1,10 @@
 // A run as the window sees it, folded from `RunStarted` and the run events (docs/window-contract.md).
-// The Run step and the rehearsal both use it. Per-row outcomes sit in a Uint8Array so a
-// 100,000-row run costs one byte a row; counters move with each row and are then corrected by
-// the engine's own `progress` counters, which are authoritative.
+// The Run step and the rehearsal both use it. Built to stay flat through a 100,000-row run:
+// the rows' names come from columns the page already held (or that Rust sent once), and each
+// row's state is a few bytes in typed arrays — its outcome, its HTTP status and the number of
+// its message among the run's distinct messages — so nothing grows with each event but what
+// is new (a message never seen before). Counters move with each row and are corrected by the
+// engine's own `progress` counters, which are authoritative.
 
 import { OUTCOMES, outcomeCode } from './roster.js';
 import { formatCount, formatWhen, plural } from './format.js';
@@ -29,21 +32,71 @@ export function sumCounters(c) {
   return c.removed + c.alreadyGone + c.cannotRemove + c.skipped + c.failed + c.notAttempted;
 }
 
-/** A run from the `RunStarted` a command resolved to. */
-export function newRun(started) {
-  const rows = started.rows ?? [];
+/**
+ * FNV-1a (32 bits) over the UTF-16 code units of each id, each followed by a line feed: the
+ * same as Rust's `rows_check` (src-tauri/src/app/state/run_stream.rs), so Rust can tell whether
+ * the rows the page holds are exactly a plan's, in its order.
+ */
+export function rowsCheck(ids) {
+  let h = 0x811c9dc5;
+  for (const id of ids) {
+    const s = String(id);
+    for (let k = 0; k < s.length; k++) h = Math.imul(h ^ s.charCodeAt(k), 0x01000193);
+    h = Math.imul(h ^ 10, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/** The `heldRows` argument of the run commands for rows `{ id, name, email }` (null: none held). */
+export function heldRows(rows) {
+  return rows?.id ? { count: rows.id.length, check: rowsCheck(rows.id) } : null;
+}
+
+/**
+ * The ticked rows of a user list as run rows, in file order: a new plan's rows as Rust makes
+ * them from this selection. Columns of the roster's own strings, so nothing is copied.
+ */
+export function selectedRows(list) {
+  const rows = { id: [], name: [], email: [] };
+  const r = list?.roster;
+  if (!r) return rows;
+  for (let i = 0; i < list.selected.length; i++) {
+    if (!list.selected[i]) continue;
+    rows.id.push(r.id[i]);
+    rows.name.push(r.name[i]);
+    rows.email.push(r.email[i]);
+  }
+  return rows;
+}
+
+/** A run's rows as columns, to hand back to Rust when going on with it (`heldRows`). */
+export const rowsOf = (run) => ({ id: run.ids, name: run.names, email: run.emails });
+
+/**
+ * A run from the `RunStarted` a command resolved to, and the rows the page held for it:
+ * `started.rows` when Rust sent them (the page did not hold them), else `held`.
+ */
+export function newRun(started, held = null) {
+  const rows = started.rows ?? held ?? { id: [], name: [], email: [] };
+  const n = Number.isFinite(started.total) ? started.total : rows.id.length;
   const run = {
     runId: started.runId,
     site: started.site ?? '',
-    total: started.total ?? rows.length,
-    rows,
-    indexById: new Map(rows.map((r, i) => [r.accountId, i])),
-    outcome: new Uint8Array(rows.length),
-    httpStatus: new Array(rows.length).fill(null),
-    message: new Array(rows.length).fill(''),
+    total: n,
+    ids: rows.id,
+    names: rows.name ?? [],
+    emails: rows.email ?? [],
+    outcome: new Uint8Array(n),
+    httpStatus: new Uint16Array(n), // 0: none
+    messageCode: new Uint32Array(n), // into `messages`; 0: no message
+    messages: [''], // each distinct message once
+    messageIndex: new Map([['', 0]]),
+    // Rust leaves out a row's message when it is the last one it sent for that outcome.
+    lastMessage: new Uint32Array(OUTCOMES.length),
     counters: zeroCounters(),
     done: 0,
     etaSecs: null,
+    etaAt: 0, // when etaSecs was last set (ms)
     ratePerSec: null,
     state: 'running', // "running" | "paused" | "finished"
     finishStatus: null,
@@ -52,25 +105,45 @@ export function newRun(started) {
     throttleReason: '',
     lastRetry: null,
     verified: null, // { gone, stillPresent: [accountId], notChecked, message } once looked up again
-    stillPresent: new Uint8Array(rows.length), // 1: reported gone, yet still on the site
+    stillPresent: new Uint8Array(n), // 1: reported gone, yet still on the site
   };
+  // The earlier sessions' decisions: a message chain of their own, before the events'.
   for (const d of started.decided ?? []) recordRow(run, d);
+  run.lastMessage.fill(0);
   return run;
+}
+
+/** Row i's account id ('' when the page has no rows, as in a rehearsal). */
+export const rowId = (run, i) => run.ids[i] ?? '';
+/** Row i's message ('' for none). */
+export const rowMessage = (run, i) => run.messages[run.messageCode[i]];
+/** Row i's HTTP status, or null. */
+export const rowStatus = (run, i) => run.httpStatus[i] || null;
+
+function intern(run, text) {
+  let code = run.messageIndex.get(text);
+  if (code === undefined) {
+    code = run.messages.length;
+    run.messages.push(text);
+    run.messageIndex.set(text, code);
+  }
+  return code;
 }
 
 // Sets one row's outcome, counting it once even if the engine reports it again.
 function recordRow(run, ev) {
-  let i = run.indexById.get(ev.accountId);
-  if (i === undefined && Number.isInteger(ev.row) && run.rows[ev.row]?.accountId === ev.accountId) i = ev.row;
-  if (i === undefined) return -1;
+  const i = ev.row;
   const code = outcomeCode(ev.outcome);
+  if (!Number.isInteger(i) || i < 0 || i >= run.outcome.length || !code) return -1;
+  const said = ev.message == null ? run.lastMessage[code] : intern(run, String(ev.message));
+  run.lastMessage[code] = said;
   const before = run.outcome[i];
   if (before) run.counters[COUNTER_KEYS[OUTCOMES[before]]] -= 1;
   else run.done += 1;
   run.outcome[i] = code;
-  if (code) run.counters[COUNTER_KEYS[ev.outcome]] += 1;
-  run.httpStatus[i] = ev.httpStatus ?? null;
-  run.message[i] = ev.message ?? '';
+  run.counters[COUNTER_KEYS[ev.outcome]] += 1;
+  run.httpStatus[i] = ev.httpStatus ?? 0;
+  run.messageCode[i] = said;
   return i;
 }
 
@@ -88,6 +161,9 @@ export function applyEvent(run, ev, now = Date.now()) {
       return { what: 'state' };
     case 'row': {
       const index = recordRow(run, ev);
+      // Left out by Rust when it repeats the last for the outcome: whoever reads the event next
+      // (the rehearsal's line) gets the words themselves.
+      if (index >= 0) ev.message = rowMessage(run, index);
       return { what: 'row', index };
     }
     case 'retrying':
@@ -147,9 +223,10 @@ export function applyEvent(run, ev, now = Date.now()) {
       run.verified = { gone: count(ev.gone), stillPresent: still, notChecked: count(ev.notChecked), message: ev.message ?? '' };
       run.stillPresent.fill(0);
       const rows = [];
-      for (const id of still) {
-        const i = run.indexById.get(id);
-        if (i !== undefined) {
+      // Once, after the run: one pass over the ids rather than an index kept all run long.
+      const want = new Set(still);
+      for (let i = 0; want.size && i < run.ids.length; i++) {
+        if (want.has(run.ids[i])) {
           run.stillPresent[i] = 1;
           rows.push(i);
         }
@@ -177,8 +254,9 @@ export function bufferedRun(onApplied, now = () => Date.now()) {
       if (run) onApplied(run, ev, applyEvent(run, ev, now()));
       else queue.push(ev);
     },
-    attach(started) {
-      run = newRun(started);
+    /** `held`: the rows the page held for the run (see `newRun`). */
+    attach(started, held = null) {
+      run = newRun(started, held);
       for (const ev of queue.splice(0)) onApplied(run, ev, applyEvent(run, ev, now()));
       return run;
     },

@@ -5,24 +5,27 @@
 use super::org::{org_not_connected, KeptUsers};
 use super::AppState;
 use crate::app::error::AppError;
-use crate::app::org_dto::{NotInDirectoryDto, OrgImportDto, OrgUserRow, OrgUsersDto};
+use crate::app::org_columns::{org_import_json, org_users_json, OrgUserColumns};
 use crate::atlassian::org::UserSearch;
-use crate::roster::import_file;
-use crate::session::org::{load_users, match_export, LoadProgress};
+use crate::roster::{canonical_account_id, import_file};
+use crate::session::org::{load_pages, match_export, LoadProgress};
 use crate::session::SessionError;
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Instant;
 use tokio::sync::watch;
 
 impl AppState {
     /// Reads every user of the chosen directory, calling `on_page` after each page, and keeps
-    /// them. Starting a load forgets the users kept before (and cancels another load); a
-    /// cancelled load (`org_cancel_load`, a new connection, directory, load or export) fails
-    /// with `cancelled` and keeps nothing.
+    /// them; answers `OrgUsers` as JSON text (written page by page as the users are read).
+    /// Starting a load forgets the users kept before (and cancels another load); a cancelled
+    /// load (`org_cancel_load`, a new connection, directory, load or export) fails with
+    /// `cancelled` and keeps nothing.
     pub async fn org_load_users(
         &self,
         on_page: impl Fn(LoadProgress) + Send,
-    ) -> Result<OrgUsersDto, AppError> {
+    ) -> Result<String, AppError> {
         let (conn, directory_name, cancel, cancelled) = {
             let mut s = self.session();
             let conn = s.org.connection.clone().ok_or_else(org_not_connected)?;
@@ -38,26 +41,59 @@ impl AppState {
             s.org.load = Some(tx.clone());
             (conn, directory_name, tx, rx)
         };
+        // Each page is written for the page and filed by id as it comes, so little is left
+        // to do after the last one (100,000 users take a while to write and file).
+        let mut columns = OrgUserColumns::new();
+        let mut by_id = HashMap::new();
         // `cancel` stays alive here until the load ends: a dropped sender would read as a cancel.
-        let result = load_users(&conn, &UserSearch::default(), cancelled, |progress, _| {
-            on_page(progress)
-        })
+        let loaded = load_pages(
+            &conn,
+            &UserSearch::default(),
+            cancelled,
+            |progress, page| {
+                columns.extend(&page);
+                for u in page {
+                    by_id.insert(canonical_account_id(&u.account_id), u);
+                }
+                on_page(progress)
+            },
+        )
         .await;
+        if let Err(e) = loaded {
+            self.end_load(&cancel);
+            return Err(e.into());
+        }
+        let started = Instant::now();
+        let users = columns.len();
+        let json = org_users_json(&directory_name, columns);
+        tracing::info!(
+            users,
+            bytes = json.len(),
+            ms = started.elapsed().as_millis() as u64,
+            "organization users written for the page"
+        );
         let mut s = self.session();
         let still_ours = s.org.load.as_ref().is_some_and(|l| Arc::ptr_eq(l, &cancel));
         if still_ours {
             s.org.load = None;
         }
-        let users = result?;
         if !still_ours || *cancel.borrow() {
             return Err(SessionError::LoadCancelled.into());
         }
-        s.org.users = Some(Arc::new(KeptUsers::new(&users, None)));
+        s.org.users = Some(Arc::new(KeptUsers {
+            by_id,
+            source: None,
+        }));
         drop(s);
-        Ok(OrgUsersDto {
-            directory_name,
-            users: users.iter().map(OrgUserRow::from).collect(),
-        })
+        Ok(json)
+    }
+
+    /// Forgets the load `cancel` belongs to, if it is still the one in progress.
+    fn end_load(&self, cancel: &Arc<watch::Sender<bool>>) {
+        let mut s = self.session();
+        if s.org.load.as_ref().is_some_and(|l| Arc::ptr_eq(l, cancel)) {
+            s.org.load = None;
+        }
     }
 
     /// Cancels the load in progress, if any (a load that has just ended is left as it is).
@@ -68,8 +104,9 @@ impl AppState {
     }
 
     /// Reads an export and matches it to the chosen directory by account id; the people found
-    /// are kept as loaded users are, those not found are listed and never planned.
-    pub async fn org_import_export(&self, path: PathBuf) -> Result<OrgImportDto, AppError> {
+    /// are kept as loaded users are, those not found are listed and never planned. Answers
+    /// `OrgImport` as JSON text.
+    pub async fn org_import_export(&self, path: PathBuf) -> Result<String, AppError> {
         let (conn, generation) = {
             let mut s = self.session();
             let conn = s.org.connection.clone().ok_or_else(org_not_connected)?;
@@ -109,18 +146,15 @@ impl AppState {
             Some(path.display().to_string()),
         )));
         drop(s);
-        Ok(OrgImportDto {
-            users: matched.users.iter().map(OrgUserRow::from).collect(),
-            not_in_directory: matched
-                .not_in_directory
-                .iter()
-                .map(NotInDirectoryDto::from)
-                .collect(),
-            file_name: path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default(),
-            directory_name,
-        })
+        let file_name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        Ok(org_import_json(
+            OrgUserColumns::of(&matched.users),
+            &matched.not_in_directory,
+            &file_name,
+            &directory_name,
+        ))
     }
 }

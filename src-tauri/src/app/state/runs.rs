@@ -4,8 +4,9 @@
 //! engine acts through differs.
 
 use super::org_plan::connect_to_run_place;
+use super::run_stream::{started_dto, EventStream, HeldRows};
 use super::{AppState, RunSink};
-use crate::app::dto::{DecidedDto, RunEvent, RunRowDto, RunStartedDto, RunSummaryDto};
+use crate::app::dto::{RunEvent, RunStartedDto, RunSummaryDto};
 use crate::app::error::AppError;
 use crate::session::org::{live_guard, OrgConnection};
 use crate::session::{require_site_admins, Connection, SessionError};
@@ -13,7 +14,8 @@ use crate::sweep::{
     self, list_runs, Guard, PaceSettings, Plan, Run, RunControl, RunOptions, RunReport, SweepError,
 };
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
 
 /// The connection a run acts through: a site's (removals) or an organization's directory.
 enum Link {
@@ -51,17 +53,20 @@ impl Link {
 
 impl AppState {
     /// Starts the run of the current plan, if `phrase` is its phrase; progress goes to `sink`.
+    /// `held`: the rows the page holds already, not sent again when they are the plan's.
     pub async fn start(
         &self,
         plan_id: &str,
         phrase: &str,
         pace: PaceSettings,
+        held: Option<HeldRows>,
         sink: RunSink,
     ) -> Result<RunStartedDto, AppError> {
         let pace = pace
             .validated()
             .map_err(|e| AppError::new("bad_pace", e).at("pace"))?;
-        self.start_plan(plan_id, phrase, pace, false, sink).await
+        self.start_plan(plan_id, phrase, pace, false, held, sink)
+            .await
     }
 
     /// Removes the one person of the current rehearsal plan, if `phrase` is its phrase.
@@ -69,9 +74,10 @@ impl AppState {
         &self,
         plan_id: &str,
         phrase: &str,
+        held: Option<HeldRows>,
         sink: RunSink,
     ) -> Result<RunStartedDto, AppError> {
-        self.start_plan(plan_id, phrase, PaceSettings::default(), true, sink)
+        self.start_plan(plan_id, phrase, PaceSettings::default(), true, held, sink)
             .await
             .map_err(|e| {
                 if e.field == Some("confirm") {
@@ -88,6 +94,7 @@ impl AppState {
         phrase: &str,
         pace: PaceSettings,
         rehearsal: bool,
+        held: Option<HeldRows>,
         sink: RunSink,
     ) -> Result<RunStartedDto, AppError> {
         let prepared = self.current_plan(plan_id, rehearsal)?;
@@ -125,7 +132,7 @@ impl AppState {
         }
         self.ensure_idle()?;
         let run = Run::create(&self.runs_dir, plan)?;
-        Ok(self.launch(link, RunOptions::new(guard), run, sink))
+        Ok(self.launch(link, RunOptions::new(guard), run, held, sink))
     }
 
     /// Goes on with a run cut short, with the connection checked for its site and email (for a
@@ -133,11 +140,12 @@ impl AppState {
     /// run, with the connection to its organization and directory. With
     /// `retry_failed` its failed rows are sent again too, in this same run, so a row whose
     /// earlier reply was lost and is now gone is reported removed, and the journal keeps one
-    /// record of every decision.
+    /// record of every decision. `held`: the rows the page holds already (the run on screen).
     pub async fn continue_run(
         &self,
         run_id: &str,
         retry_failed: bool,
+        held: Option<HeldRows>,
         sink: RunSink,
     ) -> Result<RunStartedDto, AppError> {
         self.ensure_idle()?;
@@ -172,7 +180,7 @@ impl AppState {
         };
         let _starting = self.starting.lock().unwrap_or_else(|p| p.into_inner());
         self.ensure_idle()?;
-        Ok(self.launch(link, options, run, sink))
+        Ok(self.launch(link, options, run, held, sink))
     }
 
     /// The site connection a site run may resume over, or words asking for it.
@@ -255,33 +263,29 @@ impl AppState {
         }
     }
 
-    // Spawns the engine; the active slot is cleared when it ends, whatever the ending.
-    fn launch(&self, link: Link, options: RunOptions, run: Run, sink: RunSink) -> RunStartedDto {
+    // Spawns the engine; the active slot is cleared when it ends, whatever the ending. Every
+    // event, the engine's and the window's own, goes through one stream, in order.
+    fn launch(
+        &self,
+        link: Link,
+        options: RunOptions,
+        run: Run,
+        held: Option<HeldRows>,
+        sink: RunSink,
+    ) -> RunStartedDto {
         let run_id = run.plan.run_id.clone();
         let control = RunControl::new();
-        let started = RunStartedDto {
-            run_id: run_id.clone(),
-            total: run.plan.rows.len(),
-            // Where the rows go now: a resumed practice run's site has a new address.
-            site: link.place(),
-            rows: run
-                .plan
-                .rows
-                .iter()
-                .map(|r| RunRowDto {
-                    account_id: r.account_id.clone(),
-                    name: r.name.clone(),
-                    email: r.email.clone(),
-                })
-                .collect(),
-            decided: run.state.decided.values().map(DecidedDto::from).collect(),
-        };
+        // Where the rows go now: a resumed practice run's site has a new address.
+        let started = started_dto(&run.plan, &run.state, link.place(), held);
         self.session().active = Some((run_id.clone(), control.clone()));
         let session = self.session.clone();
+        let stream = Arc::new(Mutex::new(EventStream::default()));
         let events: sweep::EventSink = {
-            let sink = sink.clone();
-            Arc::new(move |e| sink(RunEvent::from(e)))
+            let (stream, sink) = (stream.clone(), sink.clone());
+            Arc::new(move |e| locked(&stream).push(e, Instant::now(), &mut |ev| sink(ev)))
         };
+        // The window's own last words, after the engine's.
+        let say = move |ev| locked(&stream).other(ev, Instant::now(), &mut |ev| sink(ev));
         tokio::spawn(async move {
             let result = link.execute(run, options, control, events).await;
             {
@@ -291,11 +295,11 @@ impl AppState {
                 }
             }
             if let Err(e) = result {
-                sink(RunEvent::Error {
+                say(RunEvent::Error {
                     message: e.to_string(),
                 });
             }
-            sink(RunEvent::Released);
+            say(RunEvent::Released);
         });
         started
     }
@@ -371,4 +375,9 @@ impl AppState {
         }
         Ok(Run::locate(&self.runs_dir, run_id)?)
     }
+}
+
+// A panic in one event's delivery must not silence the rest of the run's events.
+fn locked(stream: &Mutex<EventStream>) -> std::sync::MutexGuard<'_, EventStream> {
+    stream.lock().unwrap_or_else(|p| p.into_inner())
 }

@@ -13,7 +13,7 @@ mod users_csv;
 pub use connect::{OrgConnection, OrgConnector, PracticeOrg};
 pub use dry_run::{dry_run, DryRunRow, DryRunState};
 pub use filter::UserFilter;
-pub use load::{load_users, LoadProgress};
+pub use load::{load_pages, load_users, LoadProgress};
 pub use plan::{
     grace_ends_words, live_guard, people_of_run, people_of_run_at, prepare_org, OrgChoice,
 };

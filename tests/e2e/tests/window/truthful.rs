@@ -99,6 +99,22 @@ async fn a_stopped_run_shows_its_real_progress_and_goes_on_in_the_same_run() {
         app.click("#select-all").await;
         app.click("#choose-next").await;
         app.wait_step("review").await;
+        // Whether each run command's reply carried the rows: the page holds them, so none come.
+        // (Tauri's replies come through `fetch`; its invoke functions are frozen.)
+        app.js(
+            "const fetch = window.fetch.bind(window);
+             window.rowsSent = [];
+             window.fetch = async (url, ...rest) => {
+               const reply = await fetch(url, ...rest);
+               if (/(start|retry)_run$/.test(String(url))) {
+                 const started = await reply.clone().json();
+                 window.rowsSent.push(started.rows !== null);
+               }
+               return reply;
+             };",
+            vec![],
+        )
+        .await;
         let n = confirm_and_start(&app).await;
 
         // The site allows 2 a second against a pace of 20: Atlassian-style waits come at once.
@@ -170,6 +186,12 @@ async fn a_stopped_run_shows_its_real_progress_and_goes_on_in_the_same_run() {
             "every row was decided"
         );
         assert_eq!(run_folders(&app).len(), 1, "no second run");
+        let sent = app.js("return window.rowsSent;", vec![]).await;
+        assert_eq!(
+            sent.to_string(),
+            "[false,false]",
+            "start and retry sent no rows"
+        );
     })
     .await;
 }

@@ -1,0 +1,162 @@
+//! What a run sends the page, kept small at 100,000 rows (docs/window-contract.md, "What crosses
+//! once"): the plan's rows only when the page does not hold them already, each decided row by
+//! its plan index with its message only when that changed for its outcome, and progress a few
+//! times a second rather than once a row.
+
+use crate::app::dto::{DecidedDto, RunEvent, RunRowsDto, RunStartedDto};
+use crate::sweep::{Event, JournalState, Outcome, Plan};
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+/// How often progress (counts and time left) reaches the page at most: the page counts each
+/// row itself as it comes, and redraws once a frame anyway.
+pub const PROGRESS_EVERY: Duration = Duration::from_millis(200);
+
+/// The rows the page already holds for the run it starts or goes on with: how many, and
+/// `rows_check` over their account ids in order. Rust sends the plan's rows only when these
+/// do not match the plan, so the page never shows an outcome against the wrong person.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+pub struct HeldRows {
+    /// Rows held.
+    pub count: usize,
+    /// `rows_check` of their account ids, in the order held.
+    pub check: u32,
+}
+
+impl HeldRows {
+    /// True when these are exactly the plan's rows, in its order.
+    pub fn matches(&self, plan: &Plan) -> bool {
+        self.count == plan.rows.len()
+            && self.check == rows_check(plan.rows.iter().map(|r| r.account_id.as_str()))
+    }
+}
+
+/// FNV-1a (32 bits) over the UTF-16 code units of each id, each followed by a line feed. The
+/// page computes the same (`rowsCheck` in ui/js/model/run.js): it guards against a mistake in
+/// which rows the page thinks a plan holds, not against anyone.
+pub fn rows_check<'a>(ids: impl IntoIterator<Item = &'a str>) -> u32 {
+    let mut h: u32 = 0x811c_9dc5;
+    let mut add = |unit: u16| {
+        h ^= u32::from(unit);
+        h = h.wrapping_mul(0x0100_0193);
+    };
+    for id in ids {
+        id.encode_utf16().for_each(&mut add);
+        add(u16::from(b'\n'));
+    }
+    h
+}
+
+/// The page's first picture of a run: its rows unless the page holds them, and what earlier
+/// sessions decided (by row index; the page cannot know it after a restart).
+pub fn started_dto(
+    plan: &Plan,
+    state: &JournalState,
+    site: String,
+    held: Option<HeldRows>,
+) -> RunStartedDto {
+    let rows = match held {
+        Some(h) if h.matches(plan) => None,
+        _ => Some(RunRowsDto {
+            id: plan.rows.iter().map(|r| r.account_id.clone()).collect(),
+            name: plan.rows.iter().map(|r| r.name.clone()).collect(),
+            email: plan.rows.iter().map(|r| r.email.clone()).collect(),
+        }),
+    };
+    let mut words = Words::default();
+    let decided = state
+        .decided
+        .values()
+        .map(|o| DecidedDto {
+            row: o.row,
+            outcome: o.outcome.as_str(),
+            http_status: o.http_status,
+            message: words.trim(o.outcome, &o.message),
+        })
+        .collect();
+    RunStartedDto {
+        run_id: plan.run_id.clone(),
+        total: plan.rows.len(),
+        site,
+        rows,
+        decided,
+    }
+}
+
+/// The last message sent for each outcome (empty at first), so a repeated one is sent once.
+#[derive(Default)]
+struct Words {
+    last: HashMap<Outcome, String>,
+}
+
+impl Words {
+    /// `None` when `message` is the last one sent for `outcome` (the page repeats it).
+    fn trim(&mut self, outcome: Outcome, message: &str) -> Option<String> {
+        let last = self.last.entry(outcome).or_default();
+        if last == message {
+            return None;
+        }
+        message.clone_into(last);
+        Some(message.to_owned())
+    }
+}
+
+/// Turns the engine's events into the page's, in order: one per engine event, except progress,
+/// which is held back when one went less than `PROGRESS_EVERY` ago (and sent before anything
+/// but a row; a row supersedes it, as the page counts rows itself and the next progress follows).
+#[derive(Default)]
+pub struct EventStream {
+    words: Words,
+    progress_sent: Option<Instant>,
+    held: Option<RunEvent>,
+}
+
+impl EventStream {
+    /// Passes `event`, arriving at `now`, on to `send` (zero, one or two page events).
+    pub fn push(&mut self, event: Event, now: Instant, send: &mut dyn FnMut(RunEvent)) {
+        match event {
+            Event::Row {
+                row,
+                outcome,
+                http_status,
+                message,
+                ..
+            } => {
+                self.held = None;
+                send(RunEvent::Row {
+                    row,
+                    outcome: outcome.as_str(),
+                    http_status,
+                    message: self.words.trim(outcome, &message),
+                });
+            }
+            Event::Progress { .. } => {
+                let due = self
+                    .progress_sent
+                    .is_none_or(|t| now.duration_since(t) >= PROGRESS_EVERY);
+                if due {
+                    self.held = None;
+                    self.progress_sent = Some(now);
+                    send(RunEvent::from(event));
+                } else {
+                    self.held = Some(RunEvent::from(event));
+                }
+            }
+            other => self.other(RunEvent::from(other), now, send),
+        }
+    }
+
+    /// Any other page event (also the window's own: an error, the release): held progress first.
+    pub fn other(&mut self, event: RunEvent, now: Instant, send: &mut dyn FnMut(RunEvent)) {
+        if let Some(progress) = self.held.take() {
+            self.progress_sent = Some(now);
+            send(progress);
+        }
+        send(event);
+    }
+}
+
+#[cfg(test)]
+#[path = "run_stream_tests.rs"]
+mod tests;
