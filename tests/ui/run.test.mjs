@@ -338,3 +338,15 @@ test('the window letting go of a run is its own change, after which the history 
   assert.deepEqual(applyEvent(run, { type: 'released' }), { what: 'released' });
   assert.equal(run.state, 'finished');
 });
+
+test('rows gathered by Rust reach the run one at a time, in order; other events pass as they are', async () => {
+  const { unbatch } = await import('../../ui/js/api.js');
+  const seen = [];
+  unbatch({ type: 'rows', rows: [{ row: 2, outcome: 'removed' }, { row: 0, outcome: 'failed', message: 'm' }] }, (e) => seen.push(e));
+  unbatch({ type: 'paused', paused: true }, (e) => seen.push(e));
+  assert.deepEqual(seen, [
+    { type: 'row', row: 2, outcome: 'removed' },
+    { type: 'row', row: 0, outcome: 'failed', message: 'm' },
+    { type: 'paused', paused: true },
+  ]);
+});

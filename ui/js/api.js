@@ -33,9 +33,19 @@ function camelize(v) {
   return v;
 }
 
+// A run's decided rows come gathered (`rows`, a few times a second: each message costs the
+// web view memory it keeps); the page takes them one `row` at a time, in order.
+export function unbatch(ev, onEvent) {
+  if (ev?.type === 'rows') {
+    for (const r of ev.rows ?? []) onEvent({ type: 'row', ...r });
+  } else {
+    onEvent(ev);
+  }
+}
+
 function channel(onEvent) {
   const ch = new (tauri().core.Channel)();
-  ch.onmessage = (ev) => onEvent(camelize(ev));
+  ch.onmessage = (ev) => unbatch(camelize(ev), onEvent);
   return ch;
 }
 

@@ -1,9 +1,14 @@
 //! What a run sends the page, kept small at 100,000 rows (docs/window-contract.md, "What crosses
 //! once"): the plan's rows only when the page does not hold them already, each decided row by
-//! its plan index with its message only when that changed for its outcome, and progress a few
-//! times a second rather than once a row.
+//! its plan index with its message only when that changed for its outcome, gathered into one
+//! event a few times a second, and progress a few times a second rather than once a row.
+//!
+//! Why gathered: Tauri hands each channel message to the page by evaluating a script, and
+//! WebKitGTK's web process keeps memory for every script it evaluates. One event a row grew the
+//! window's web process by about 5 KB a row (measured over 100,000 rows, docs/BENCHMARKS.md P4);
+//! a batch every 200 ms at most costs the same whatever the pace.
 
-use crate::app::dto::{DecidedDto, RunEvent, RunRowsDto, RunStartedDto};
+use crate::app::dto::{DecidedDto, RowDecided, RunEvent, RunRowsDto, RunStartedDto};
 use crate::sweep::{Event, JournalState, Outcome, Plan};
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -102,18 +107,27 @@ impl Words {
     }
 }
 
-/// Turns the engine's events into the page's, in order: one per engine event, except progress,
-/// which is held back when one went less than `PROGRESS_EVERY` ago (and sent before anything
-/// but a row; a row supersedes it, as the page counts rows itself and the next progress follows).
+/// Turns the engine's events into the page's, in order: decided rows gathered into one
+/// [`RunEvent::Rows`] at most every `PROGRESS_EVERY` (the first at once), progress held back
+/// when one went less than `PROGRESS_EVERY` ago (a row supersedes it, as the page counts rows
+/// itself), and anything else after the rows and progress it follows.
 #[derive(Default)]
 pub struct EventStream {
     words: Words,
     progress_sent: Option<Instant>,
     held: Option<RunEvent>,
+    rows: Vec<RowDecided>,
+    rows_sent: Option<Instant>,
+    closed: bool,
+}
+
+/// Whether `PROGRESS_EVERY` has passed since `last` (or nothing went yet).
+fn due(last: Option<Instant>, now: Instant) -> bool {
+    last.is_none_or(|t| now.duration_since(t) >= PROGRESS_EVERY)
 }
 
 impl EventStream {
-    /// Passes `event`, arriving at `now`, on to `send` (zero, one or two page events).
+    /// Passes `event`, arriving at `now`, on to `send` (zero or more page events).
     pub fn push(&mut self, event: Event, now: Instant, send: &mut dyn FnMut(RunEvent)) {
         match event {
             Event::Row {
@@ -124,18 +138,19 @@ impl EventStream {
                 ..
             } => {
                 self.held = None;
-                send(RunEvent::Row {
+                self.rows.push(RowDecided {
                     row,
                     outcome: outcome.as_str(),
                     http_status,
                     message: self.words.trim(outcome, &message),
                 });
+                if due(self.rows_sent, now) {
+                    self.send_rows(now, send);
+                }
             }
             Event::Progress { .. } => {
-                let due = self
-                    .progress_sent
-                    .is_none_or(|t| now.duration_since(t) >= PROGRESS_EVERY);
-                if due {
+                if due(self.progress_sent, now) {
+                    self.send_rows(now, send);
                     self.held = None;
                     self.progress_sent = Some(now);
                     send(RunEvent::from(event));
@@ -147,13 +162,38 @@ impl EventStream {
         }
     }
 
-    /// Any other page event (also the window's own: an error, the release): held progress first.
+    /// Any other page event (also the window's own: an error, the release): the rows and the
+    /// progress held first.
     pub fn other(&mut self, event: RunEvent, now: Instant, send: &mut dyn FnMut(RunEvent)) {
+        self.send_rows(now, send);
         if let Some(progress) = self.held.take() {
             self.progress_sent = Some(now);
             send(progress);
         }
+        self.closed |= event == RunEvent::Released;
         send(event);
+    }
+
+    /// The clock's tick (every `PROGRESS_EVERY`): sends rows and progress that have waited long
+    /// enough, so a quiet spell never leaves them unsent. True once the run is released.
+    pub fn tick(&mut self, now: Instant, send: &mut dyn FnMut(RunEvent)) -> bool {
+        if due(self.rows_sent, now) {
+            self.send_rows(now, send);
+        }
+        if self.held.is_some() && due(self.progress_sent, now) {
+            self.progress_sent = Some(now);
+            send(self.held.take().expect("checked just above"));
+        }
+        self.closed
+    }
+
+    fn send_rows(&mut self, now: Instant, send: &mut dyn FnMut(RunEvent)) {
+        if !self.rows.is_empty() {
+            self.rows_sent = Some(now);
+            send(RunEvent::Rows {
+                rows: std::mem::take(&mut self.rows),
+            });
+        }
     }
 }
 

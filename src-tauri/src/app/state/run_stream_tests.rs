@@ -127,11 +127,23 @@ fn earlier_decisions_go_by_row_with_each_message_once_per_outcome() {
     );
 }
 
+/// The rows inside the page events, in order, as the page reads them.
+fn rows_in(out: &[RunEvent]) -> Vec<serde_json::Value> {
+    out.iter()
+        .filter_map(|e| match e {
+            RunEvent::Rows { rows } => Some(rows),
+            _ => None,
+        })
+        .flatten()
+        .map(|r| serde_json::to_value(r).unwrap())
+        .collect()
+}
+
 #[test]
 fn row_events_carry_the_index_and_a_message_only_when_it_changed() {
     let t = Instant::now();
     let mut stream = EventStream::default();
-    let out = collect(
+    let mut out = collect(
         &mut stream,
         vec![
             (row(0, Outcome::Removed, Some(204), ""), t),
@@ -152,22 +164,56 @@ fn row_events_carry_the_index_and_a_message_only_when_it_changed() {
             (row(6, Outcome::Failed, None, "timed out"), t),
         ],
     );
-    let json: Vec<_> = out
-        .iter()
-        .map(|e| serde_json::to_value(e).unwrap())
-        .collect();
+    // The first row goes at once; the rest wait for the clock's next tick, together.
+    assert_eq!(out.len(), 1);
+    assert!(!stream.tick(t + Duration::from_millis(199), &mut |e| out.push(e)));
+    assert_eq!(out.len(), 1, "not due yet");
+    assert!(!stream.tick(t + PROGRESS_EVERY, &mut |e| out.push(e)));
+    assert_eq!(out.len(), 2);
     assert_eq!(
-        json,
+        rows_in(&out),
         [
-            serde_json::json!({"type": "row", "row": 0, "outcome": "removed", "httpStatus": 204}),
-            serde_json::json!({"type": "row", "row": 1, "outcome": "already_gone", "httpStatus": 404, "message": "not on the site"}),
-            serde_json::json!({"type": "row", "row": 2, "outcome": "already_gone", "httpStatus": 404}),
-            serde_json::json!({"type": "row", "row": 3, "outcome": "failed", "httpStatus": 500, "message": "gave up"}),
-            serde_json::json!({"type": "row", "row": 4, "outcome": "already_gone", "httpStatus": 404}),
-            serde_json::json!({"type": "row", "row": 5, "outcome": "failed", "message": "timed out"}),
-            serde_json::json!({"type": "row", "row": 6, "outcome": "failed"}),
+            serde_json::json!({"row": 0, "outcome": "removed", "httpStatus": 204}),
+            serde_json::json!({"row": 1, "outcome": "already_gone", "httpStatus": 404, "message": "not on the site"}),
+            serde_json::json!({"row": 2, "outcome": "already_gone", "httpStatus": 404}),
+            serde_json::json!({"row": 3, "outcome": "failed", "httpStatus": 500, "message": "gave up"}),
+            serde_json::json!({"row": 4, "outcome": "already_gone", "httpStatus": 404}),
+            serde_json::json!({"row": 5, "outcome": "failed", "message": "timed out"}),
+            serde_json::json!({"row": 6, "outcome": "failed"}),
         ]
     );
+    assert_eq!(
+        serde_json::to_value(&out[0]).unwrap(),
+        serde_json::json!({"type": "rows", "rows": [{"row": 0, "outcome": "removed", "httpStatus": 204}]})
+    );
+}
+
+#[test]
+fn rows_waiting_go_before_any_other_event_and_the_release_ends_the_clock() {
+    let t = Instant::now();
+    let mut stream = EventStream::default();
+    let mut out = Vec::new();
+    stream.push(row(0, Outcome::Removed, None, ""), t, &mut |e| out.push(e));
+    stream.push(row(1, Outcome::Removed, None, ""), t, &mut |e| out.push(e));
+    stream.push(Event::Paused { paused: true }, t, &mut |e| out.push(e));
+    stream.push(row(2, Outcome::Removed, None, ""), t, &mut |e| out.push(e));
+    stream.other(RunEvent::Released, t, &mut |e| out.push(e));
+    let kinds: Vec<String> = out
+        .iter()
+        .map(|e| {
+            serde_json::to_value(e).unwrap()["type"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(kinds, ["rows", "rows", "paused", "rows", "released"]);
+    assert_eq!(rows_in(&out).len(), 3);
+    assert!(
+        stream.tick(t + PROGRESS_EVERY, &mut |e| out.push(e)),
+        "released"
+    );
+    assert_eq!(out.len(), 5, "nothing after the release");
 }
 
 #[test]
@@ -205,7 +251,7 @@ fn progress_goes_a_few_times_a_second_and_never_after_what_it_preceded() {
             "progress 1",
             "progress 3",
             "paused true",
-            "row",
+            "rows",
             "paused false",
             "progress 5"
         ]
@@ -222,11 +268,11 @@ fn progress_goes_a_few_times_a_second_and_never_after_what_it_preceded() {
 }
 
 #[test]
-fn a_100k_row_run_sends_one_small_event_a_row_and_progress_by_time() {
+fn a_100k_row_run_sends_a_few_small_events_a_second() {
     // 100,000 rows decided over 2,000 s of a run, each followed by the engine's progress.
     let t = Instant::now();
     let mut stream = EventStream::default();
-    let (mut rows, mut progress_events, mut bytes) = (0usize, 0usize, 0usize);
+    let (mut rows, mut row_events, mut progress_events, mut bytes) = (0usize, 0, 0, 0usize);
     for i in 0..100_000u64 {
         let at = t + Duration::from_millis(i * 20);
         let gone = i % 3 == 0;
@@ -239,17 +285,30 @@ fn a_100k_row_run_sends_one_small_event_a_row_and_progress_by_time() {
             stream.push(e, at, &mut |ev| {
                 bytes += serde_json::to_string(&ev).unwrap().len();
                 match ev {
-                    RunEvent::Row { .. } => rows += 1,
+                    RunEvent::Rows { rows: r } => {
+                        rows += r.len();
+                        row_events += 1;
+                    }
                     _ => progress_events += 1,
                 }
             });
         }
     }
+    stream.other(
+        RunEvent::Released,
+        t + Duration::from_secs(2_000),
+        &mut |ev| {
+            if let RunEvent::Rows { rows: r } = ev {
+                rows += r.len();
+            }
+        },
+    );
     assert_eq!(rows, 100_000);
-    // 2,000 s at most five a second; most rows go in under 70 bytes.
+    // 2,000 s: at most five events of rows and five of progress a second.
+    assert!(row_events <= 10_001, "{row_events} events of rows");
     assert!(
         progress_events <= 10_001,
         "{progress_events} progress events"
     );
-    assert!(bytes / rows < 90, "{} bytes a row", bytes / rows);
+    assert!(bytes / rows < 80, "{} bytes a row", bytes / rows);
 }

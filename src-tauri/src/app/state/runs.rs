@@ -4,7 +4,7 @@
 //! engine acts through differs.
 
 use super::org_plan::connect_to_run_place;
-use super::run_stream::{started_dto, EventStream, HeldRows};
+use super::run_stream::{started_dto, EventStream, HeldRows, PROGRESS_EVERY};
 use super::{AppState, RunSink};
 use crate::app::dto::{RunEvent, RunStartedDto, RunSummaryDto};
 use crate::app::error::AppError;
@@ -284,6 +284,20 @@ impl AppState {
             let (stream, sink) = (stream.clone(), sink.clone());
             Arc::new(move |e| locked(&stream).push(e, Instant::now(), &mut |ev| sink(ev)))
         };
+        // Rows and progress that wait for a later event go out on the clock, until the release.
+        let (ticking, tick_sink) = (Arc::downgrade(&stream), sink.clone());
+        tokio::spawn(async move {
+            let mut every = tokio::time::interval(PROGRESS_EVERY);
+            loop {
+                every.tick().await;
+                let Some(stream) = ticking.upgrade() else {
+                    return;
+                };
+                if locked(&stream).tick(Instant::now(), &mut |ev| tick_sink(ev)) {
+                    return;
+                }
+            }
+        });
         // The window's own last words, after the engine's.
         let say = move |ev| locked(&stream).other(ev, Instant::now(), &mut |ev| sink(ev));
         tokio::spawn(async move {
