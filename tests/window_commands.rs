@@ -393,8 +393,9 @@ fn a_cut_short_run_resumes_only_on_its_own_connection() {
 
     // Another window of the app with no connection may not resume it.
     let other = AppState::new(w.data.path(), Arc::new(MemoryStore::new()), None);
-    let err = tauri::async_runtime::block_on(other.continue_run(&run_id, false, None, Arc::new(|_| {})))
-        .unwrap_err();
+    let err =
+        tauri::async_runtime::block_on(other.continue_run(&run_id, false, None, Arc::new(|_| {})))
+            .unwrap_err();
     assert_eq!(err.kind, "not_connected");
     assert!(err.message.contains(&w.config.admin_email));
 

@@ -140,8 +140,9 @@ fn an_org_run_resumes_only_over_its_organization_and_directory() {
 
     // Another window with no connection, and this one over the site: the organization is named.
     let other = AppState::new(w.data.path(), Arc::new(MemoryStore::new()), None);
-    let err = tauri::async_runtime::block_on(other.continue_run(&run_id, false, None, Arc::new(|_| {})))
-        .unwrap_err();
+    let err =
+        tauri::async_runtime::block_on(other.continue_run(&run_id, false, None, Arc::new(|_| {})))
+            .unwrap_err();
     assert_eq!((err.kind, err.field), ("not_connected", Some("run")));
     assert!(err.message.contains(&w.config.org_name), "{}", err.message);
     assert!(err.message.contains(&w.config.org_id), "{}", err.message);

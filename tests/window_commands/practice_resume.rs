@@ -104,8 +104,9 @@ fn a_practice_run_cut_short_resumes_on_the_practice_site_of_the_next_launch() {
         false,
     ))
     .unwrap();
-    let err = tauri::async_runtime::block_on(real.continue_run(&run_id, false, None, Arc::new(|_| {})))
-        .unwrap_err();
+    let err =
+        tauri::async_runtime::block_on(real.continue_run(&run_id, false, None, Arc::new(|_| {})))
+            .unwrap_err();
     assert_eq!(err.kind, "no_run", "{}", err.message);
     assert!(err.message.contains("practice mode"), "{}", err.message);
     assert_eq!(same_address.deletes_of(&removed_first[0]), 0);
@@ -142,7 +143,10 @@ fn a_practice_run_cut_short_resumes_on_the_practice_site_of_the_next_launch() {
         .unwrap();
     assert_eq!(resumed["site"], second.site.url().as_str());
     // The page held no rows: they came, and earlier decisions name them by index.
-    let (decided, ids) = (resumed["decided"].as_array().unwrap(), &resumed["rows"]["id"]);
+    let (decided, ids) = (
+        resumed["decided"].as_array().unwrap(),
+        &resumed["rows"]["id"],
+    );
     assert!(removed_first.iter().all(|id| decided
         .iter()
         .any(|d| ids[d["row"].as_u64().unwrap() as usize] == id.as_str()
