@@ -36,22 +36,6 @@ impl From<Counters> for CountersDto {
     }
 }
 
-/// One decided row inside [`RunEvent::Rows`]: the fields of [`RunEvent::Row`].
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct RowDecided {
-    /// The plan row's index.
-    pub row: usize,
-    /// The outcome's code.
-    pub outcome: &'static str,
-    /// The HTTP status, when there was one.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub http_status: Option<u16>,
-    /// The message, only when it differs from the last one sent for this outcome.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
-}
-
 /// One run event on the run's channel.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -76,7 +60,7 @@ pub enum RunEvent {
     },
     /// Rows decided since the last event, in the order decided: one event a few times a second
     /// rather than one a row (see `state::run_stream` for why).
-    Rows { rows: Vec<RowDecided> },
+    Rows { rows: Vec<DecidedDto> },
     /// A row will be tried again.
     Retrying {
         row: usize,

@@ -9,7 +9,7 @@
 //! (bench_window, 50 rows/s): 10,000 rows added 35 MiB to the window's processes against 80
 //! before; at 100,000 the web process still saws by a few hundred MiB between collections.
 
-use crate::app::dto::{DecidedDto, RowDecided, RunEvent, RunRowsDto, RunStartedDto};
+use crate::app::dto::{DecidedDto, RunEvent, RunRowsDto, RunStartedDto};
 use crate::sweep::{Event, JournalState, Outcome, Plan};
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -117,7 +117,7 @@ pub struct EventStream {
     words: Words,
     progress_sent: Option<Instant>,
     held: Option<RunEvent>,
-    rows: Vec<RowDecided>,
+    rows: Vec<DecidedDto>,
     rows_sent: Option<Instant>,
     closed: bool,
 }
@@ -139,7 +139,7 @@ impl EventStream {
                 ..
             } => {
                 self.held = None;
-                self.rows.push(RowDecided {
+                self.rows.push(DecidedDto {
                     row,
                     outcome: outcome.as_str(),
                     http_status,
