@@ -241,6 +241,20 @@ def _duration(seconds):
     return f"about {seconds / 60:.0f} minutes" if seconds >= 120 else f"about {seconds:.0f} s"
 
 
+def _page_heap_by_tenth(window, trace):
+    """Per trace point, the page's heap after the latest full collection by then (KiB, or None
+    before the first one)."""
+    fulls = window.get("js_full_gcs") or []
+    latest = window.get("js_heap_before_run_kib")
+    out, i = [], 0
+    for t in trace:
+        while i < len(fulls) and fulls[i][0] <= t["decided"]:
+            latest = fulls[i][1]
+            i += 1
+        out.append(latest)
+    return out
+
+
 def _mib(kib):
     return f"{kib / 1024:.0f}"
 
@@ -324,10 +338,22 @@ def section(bench, rows, before, after):
             f"Start {_mib(last['rss_before_run_kib'])} MiB (after importing",
             f"{last['selected']:,} selected rows in {last['import_s']:.1f} s and the dry run),",
             "then at each tenth of the rows decided:"))
+        heap = _page_heap_by_tenth(last, trace)
         out.append(table(["Rows decided", *[f"{t['pct']} %" for t in trace]], [
             ["Process tree (MiB)", *[_mib(t["rss_kib"]) for t in trace]],
             ["App process (MiB)", *[_mib(t["app_rss_kib"]) for t in trace]],
+            ["Page's JS heap (MiB)", *[_mib(k) if k else "" for k in heap]],
         ]))
+        fulls = [k for _, k in last.get("js_full_gcs") or []]
+        if fulls:
+            out.append(para(
+                "*Page's JS heap*: what JavaScriptCore itself logs (`JSC_logGC=1`) as the page's",
+                "heap after its latest full collection by then, so garbage not yet collected and",
+                "memory the allocator keeps do not count.",
+                f"Before Start it held {_mib(last.get('js_heap_before_run_kib') or 0)} MiB; the",
+                f"run saw {len(fulls)} full collections, after which it held",
+                f"{_mib(min(fulls))}–{_mib(max(fulls))} MiB (first {_mib(fulls[0])}, last",
+                f"{_mib(fulls[-1])})."))
         peaks = ", ".join(f"{name} {_mib(kib)} MiB"
                           for name, kib in last["peak_hwm_by_process_kib"].items())
         out.append(para("Each process's own peak over the whole session (VmHWM, import and dry",

@@ -16,6 +16,7 @@
 //! on Start to the look-up after the run (`#run-verified`), as the CLI's runs to its exit.
 use offboard_e2e::bench::*;
 use offboard_e2e::flows::drop_file;
+use offboard_e2e::gc_log::{self, GcLog};
 use offboard_e2e::page::{first_number, TICK, UI};
 use offboard_e2e::{poll, run, Options};
 use serde_json::json;
@@ -60,6 +61,8 @@ async fn main() {
         a.get("limit-s")
             .map_or(7200, |s| s.parse().expect("--limit-s is a number")),
     );
+    // Inherited by tauri-driver, the app and WebKit's web process.
+    std::env::set_var(gc_log::ENABLE.0, gc_log::ENABLE.1);
     let options = Options {
         open_file: Some(export),
         // The body bounds its wait for the run by `limit` from Start; this also covers the
@@ -116,6 +119,10 @@ async fn main() {
         let mut peaks = PeakByProcess::default();
         peaks.add(&before);
 
+        let mut gc = GcLog::new(&driver_log(&app));
+        // (rows decided when read, heap, KiB after): the full collections during the run.
+        let mut fulls: Vec<(usize, String, u64)> = Vec::new();
+        let before_run = gc.read();
         let t0 = Instant::now();
         app.click("#start-run").await;
         app.wait_step("run").await;
@@ -133,6 +140,11 @@ async fn main() {
                 peak = peak.max(last.rss_kib);
                 samples += 1;
                 next_rss = Instant::now() + RSS_EVERY;
+                fulls.extend(
+                    gc.read()
+                        .into_iter()
+                        .map(|f| (seen.decided(), f.heap, f.after_kib)),
+                );
             }
             if let Some(c) = counters(&app).await {
                 let total = c.total().max(1);
@@ -160,6 +172,12 @@ async fn main() {
         }
         let end = tree_memory(pid);
         peaks.add(&end);
+        fulls.extend(
+            gc.read()
+                .into_iter()
+                .map(|f| (seen.decided(), f.heap, f.after_kib)),
+        );
+        let js = page_heap(&before_run, &fulls);
         let files = newest_run_files(&app.data_dir.join("runs"));
         let rows = files
             .and_then(|f| f.2)
@@ -182,12 +200,55 @@ async fn main() {
             "last_sample_kib": last.rss_kib,
             "peak_hwm_sum_kib": peaks.sum(), "peak_hwm_by_process_kib": peaks.by_name(),
             "trace": trace,
+            "js_heap_before_run_kib": js.0, "js_full_gcs": js.1,
             "journal_bytes": files.map(|f| f.0), "plan_bytes": files.map(|f| f.1),
         }));
     })
     .await;
     let got = figures.lock().unwrap().take().expect("the figures");
     println!("BENCH_WINDOW {got}");
+}
+
+/// The driver's log in the test's folder (the app's stderr, so JavaScriptCore's, goes there).
+fn driver_log(app: &offboard_e2e::App) -> PathBuf {
+    std::fs::read_dir(app.tmp.path())
+        .expect("the test's folder")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("driver-"))
+        })
+        .max()
+        .expect("a driver log")
+}
+
+/// The page's heap (the largest one logged; workers' are small): its size after the last full
+/// collection before Start, and `[rows decided, KiB]` for each full collection during the run.
+fn page_heap(
+    before: &[gc_log::FullCollection],
+    during: &[(usize, String, u64)],
+) -> (Option<u64>, Vec<(usize, u64)>) {
+    let biggest = during
+        .iter()
+        .map(|(_, h, k)| (h.as_str(), *k))
+        .chain(before.iter().map(|f| (f.heap.as_str(), f.after_kib)))
+        .max_by_key(|(_, k)| *k)
+        .map(|(h, _)| h.to_owned());
+    let Some(page) = biggest else {
+        return (None, Vec::new());
+    };
+    let last_before = before
+        .iter()
+        .rev()
+        .find(|f| f.heap == page)
+        .map(|f| f.after_kib);
+    let runs = during
+        .iter()
+        .filter(|(_, h, _)| *h == page)
+        .map(|(d, _, k)| (*d, *k))
+        .collect();
+    (last_before, runs)
 }
 
 /// Waits for Review's phrase (Rust's plan is prepared) and returns it without quotes.

@@ -12,6 +12,7 @@
 pub mod bench;
 pub mod fixtures;
 pub mod flows;
+pub mod gc_log;
 pub mod http;
 pub mod org;
 pub mod page;
