@@ -241,15 +241,19 @@ def _duration(seconds):
     return f"about {seconds / 60:.0f} minutes" if seconds >= 120 else f"about {seconds:.0f} s"
 
 
-def _page_heap_by_tenth(window, trace):
-    """Per trace point, the page's heap after the latest full collection by then (KiB, or None
-    before the first one)."""
-    fulls = window.get("js_full_gcs") or []
-    latest = window.get("js_heap_before_run_kib")
+def _page_heap_by_tenth(window, trace, full_only):
+    """Per trace point, the page's heap after the latest (full, or any) collection by then (KiB,
+    or None before the first one)."""
+    if full_only:
+        logged = [(d, k) for d, k in window.get("js_full_gcs") or []]
+        latest = window.get("js_heap_before_run_kib")
+    else:
+        logged = [(d, k) for d, _, k in window.get("js_collections") or []]
+        latest = window.get("js_heap_last_before_run_kib")
     out, i = [], 0
     for t in trace:
-        while i < len(fulls) and fulls[i][0] <= t["decided"]:
-            latest = fulls[i][1]
+        while i < len(logged) and logged[i][0] <= t["decided"]:
+            latest = logged[i][1]
             i += 1
         out.append(latest)
     return out
@@ -338,22 +342,31 @@ def section(bench, rows, before, after):
             f"Start {_mib(last['rss_before_run_kib'])} MiB (after importing",
             f"{last['selected']:,} selected rows in {last['import_s']:.1f} s and the dry run),",
             "then at each tenth of the rows decided:"))
-        heap = _page_heap_by_tenth(last, trace)
-        out.append(table(["Rows decided", *[f"{t['pct']} %" for t in trace]], [
-            ["Process tree (MiB)", *[_mib(t["rss_kib"]) for t in trace]],
-            ["App process (MiB)", *[_mib(t["app_rss_kib"]) for t in trace]],
-            ["Page's JS heap (MiB)", *[_mib(k) if k else "" for k in heap]],
-        ]))
+        full = _page_heap_by_tenth(last, trace, True)
+        memory = [["Process tree (MiB)", *[_mib(t["rss_kib"]) for t in trace]],
+                ["App process (MiB)", *[_mib(t["app_rss_kib"]) for t in trace]],
+                ["Page's JS heap, full (MiB)", *[_mib(k) if k else "" for k in full]]]
+        if "js_collections" in last:
+            anyc = _page_heap_by_tenth(last, trace, False)
+            memory.append(["Page's JS heap, any (MiB)", *[_mib(k) if k else "" for k in anyc]])
+        out.append(table(["Rows decided", *[f"{t['pct']} %" for t in trace]], memory))
         fulls = [k for _, k in last.get("js_full_gcs") or []]
-        if fulls:
+        every = last.get("js_collections") or []
+        if "js_heap_before_run_kib" in last:
+            during = (f"the run saw {len(fulls)} full collection{'s' if len(fulls) != 1 else ''}"
+                      + (f", after which it held {_mib(min(fulls))}–{_mib(max(fulls))} MiB"
+                         if len(fulls) > 1 else
+                         f", after which it held {_mib(fulls[0])} MiB" if fulls else ""))
             out.append(para(
                 "*Page's JS heap*: what JavaScriptCore itself logs (`JSC_logGC=1`) as the page's",
-                "heap after its latest full collection by then, so garbage not yet collected and",
-                "memory the allocator keeps do not count.",
-                f"Before Start it held {_mib(last.get('js_heap_before_run_kib') or 0)} MiB; the",
-                f"run saw {len(fulls)} full collections, after which it held",
-                f"{_mib(min(fulls))}–{_mib(max(fulls))} MiB (first {_mib(fulls[0])}, last",
-                f"{_mib(fulls[-1])})."))
+                "heap after its latest *full* collection by then (what the page holds)"
+                + (" and, *any*, after its latest collection of any kind (an eden one still"
+                   " counts old objects dead since the last full one: an upper bound)."
+                   if every else "."),
+                "Garbage not yet collected and memory the allocator keeps do not count.",
+                f"Before Start it held {_mib(last.get('js_heap_before_run_kib') or 0)} MiB after",
+                f"its last full collection; {during}"
+                + (f"; {len(every)} collections in all." if every else ".")))
         peaks = ", ".join(f"{name} {_mib(kib)} MiB"
                           for name, kib in last["peak_hwm_by_process_kib"].items())
         out.append(para("Each process's own peak over the whole session (VmHWM, import and dry",

@@ -120,8 +120,8 @@ async fn main() {
         peaks.add(&before);
 
         let mut gc = GcLog::new(&driver_log(&app));
-        // (rows decided when read, heap, KiB after): the full collections during the run.
-        let mut fulls: Vec<(usize, String, u64)> = Vec::new();
+        // (rows decided when read, the collection): the collections during the run.
+        let mut during: Vec<(usize, gc_log::Collection)> = Vec::new();
         let before_run = gc.read();
         let t0 = Instant::now();
         app.click("#start-run").await;
@@ -140,11 +140,7 @@ async fn main() {
                 peak = peak.max(last.rss_kib);
                 samples += 1;
                 next_rss = Instant::now() + RSS_EVERY;
-                fulls.extend(
-                    gc.read()
-                        .into_iter()
-                        .map(|f| (seen.decided(), f.heap, f.after_kib)),
-                );
+                during.extend(gc.read().into_iter().map(|c| (seen.decided(), c)));
             }
             if let Some(c) = counters(&app).await {
                 let total = c.total().max(1);
@@ -172,12 +168,8 @@ async fn main() {
         }
         let end = tree_memory(pid);
         peaks.add(&end);
-        fulls.extend(
-            gc.read()
-                .into_iter()
-                .map(|f| (seen.decided(), f.heap, f.after_kib)),
-        );
-        let js = page_heap(&before_run, &fulls);
+        during.extend(gc.read().into_iter().map(|c| (seen.decided(), c)));
+        let js = page_heap(&before_run, &during);
         let files = newest_run_files(&app.data_dir.join("runs"));
         let rows = files
             .and_then(|f| f.2)
@@ -200,7 +192,9 @@ async fn main() {
             "last_sample_kib": last.rss_kib,
             "peak_hwm_sum_kib": peaks.sum(), "peak_hwm_by_process_kib": peaks.by_name(),
             "trace": trace,
-            "js_heap_before_run_kib": js.0, "js_full_gcs": js.1,
+            "js_heap_before_run_kib": js.last_full_before,
+            "js_heap_last_before_run_kib": js.last_before,
+            "js_full_gcs": js.fulls, "js_collections": js.all,
             "journal_bytes": files.map(|f| f.0), "plan_bytes": files.map(|f| f.1),
         }));
     })
@@ -223,32 +217,46 @@ fn driver_log(app: &offboard_e2e::App) -> PathBuf {
         .expect("a driver log")
 }
 
-/// The page's heap (the largest one logged; workers' are small): its size after the last full
-/// collection before Start, and `[rows decided, KiB]` for each full collection during the run.
-fn page_heap(
-    before: &[gc_log::FullCollection],
-    during: &[(usize, String, u64)],
-) -> (Option<u64>, Vec<(usize, u64)>) {
-    let biggest = during
+/// The page's heap (the largest one logged; workers' are small) through the run.
+struct PageHeap {
+    /// KiB after the last full collection before Start.
+    last_full_before: Option<u64>,
+    /// KiB after the last collection of any kind before Start.
+    last_before: Option<u64>,
+    /// `[rows decided, KiB]` for each full collection during the run.
+    fulls: Vec<(usize, u64)>,
+    /// `[rows decided, 1 if full else 0, KiB]` for each collection during the run.
+    all: Vec<(usize, u8, u64)>,
+}
+
+fn page_heap(before: &[gc_log::Collection], during: &[(usize, gc_log::Collection)]) -> PageHeap {
+    let page = before
         .iter()
-        .map(|(_, h, k)| (h.as_str(), *k))
-        .chain(before.iter().map(|f| (f.heap.as_str(), f.after_kib)))
-        .max_by_key(|(_, k)| *k)
-        .map(|(h, _)| h.to_owned());
-    let Some(page) = biggest else {
-        return (None, Vec::new());
+        .chain(during.iter().map(|(_, c)| c))
+        .max_by_key(|c| c.after_kib)
+        .map(|c| c.heap.clone());
+    let mine = |c: &gc_log::Collection| Some(&c.heap) == page.as_ref();
+    let last_before = |full_only: bool| {
+        before
+            .iter()
+            .rev()
+            .find(|c| mine(c) && (c.full || !full_only))
+            .map(|c| c.after_kib)
     };
-    let last_before = before
-        .iter()
-        .rev()
-        .find(|f| f.heap == page)
-        .map(|f| f.after_kib);
-    let runs = during
-        .iter()
-        .filter(|(_, h, _)| *h == page)
-        .map(|(d, _, k)| (*d, *k))
-        .collect();
-    (last_before, runs)
+    let ours: Vec<_> = during.iter().filter(|(_, c)| mine(c)).collect();
+    PageHeap {
+        last_full_before: last_before(true),
+        last_before: last_before(false),
+        fulls: ours
+            .iter()
+            .filter(|(_, c)| c.full)
+            .map(|(d, c)| (*d, c.after_kib))
+            .collect(),
+        all: ours
+            .iter()
+            .map(|(d, c)| (*d, u8::from(c.full), c.after_kib))
+            .collect(),
+    }
 }
 
 /// Waits for Review's phrase (Rust's plan is prepared) and returns it without quotes.

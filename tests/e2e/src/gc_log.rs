@@ -1,8 +1,9 @@
 //! The page's JavaScript heap as JavaScriptCore itself reports it: with `JSC_logGC=1` in the
 //! app's environment, every collection prints its kind when it starts and the heap's size when it
 //! ends to stderr, which the harness writes to the driver's log. The size after a *full*
-//! collection is what the page really holds; RSS cannot tell it from garbage not yet collected
-//! or memory the allocator has not yet handed back.
+//! collection is what the page really holds; after an eden (young) one it is an upper bound (old
+//! objects that died since the last full one still count). RSS can tell neither from garbage not
+//! yet collected or memory the allocator has not yet handed back.
 
 use std::collections::HashMap;
 use std::io::{Read, Seek, SeekFrom};
@@ -11,16 +12,19 @@ use std::path::{Path, PathBuf};
 /// The environment variable (and value) that makes JavaScriptCore log its collections.
 pub const ENABLE: (&str, &str) = ("JSC_logGC", "1");
 
-/// A full collection's end: which heap (JavaScriptCore prints its address) and its size after.
+/// A collection's end: which heap (JavaScriptCore prints its address), whether it was a full
+/// one, and the heap's size after.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FullCollection {
+pub struct Collection {
     /// The heap's address as printed (one per VM: the page's, and any worker's).
     pub heap: String,
+    /// A full collection (else an eden one).
+    pub full: bool,
     /// The heap's size when the collection ended, KiB.
     pub after_kib: u64,
 }
 
-/// Reads a growing log from where it last stopped and picks out the ends of full collections.
+/// Reads a growing log from where it last stopped and picks out the ends of collections.
 #[derive(Debug)]
 pub struct GcLog {
     path: PathBuf,
@@ -41,8 +45,8 @@ impl GcLog {
         }
     }
 
-    /// The full collections that ended since the last call.
-    pub fn read(&mut self) -> Vec<FullCollection> {
+    /// The collections that ended since the last call.
+    pub fn read(&mut self) -> Vec<Collection> {
         let mut text = String::new();
         if let Ok(mut f) = std::fs::File::open(&self.path) {
             let mut bytes = Vec::new();
@@ -60,8 +64,8 @@ impl GcLog {
         whole.lines().filter_map(|l| self.line(l)).collect()
     }
 
-    /// Folds one log line in; returns a full collection when the line ends one.
-    fn line(&mut self, line: &str) -> Option<FullCollection> {
+    /// Folds one log line in; returns a collection when the line ends one.
+    fn line(&mut self, line: &str) -> Option<Collection> {
         // Several processes write to the same log, so a line may carry others' text before ours.
         let at = line.find("[GC<")?;
         let rest = &line[at + 4..];
@@ -75,12 +79,14 @@ impl GcLog {
         if !rest.contains(" END]") {
             return None;
         }
-        let full = self.full_under_way.remove(heap).unwrap_or(false);
+        // An end whose start was not seen (the log began mid-collection) is left out.
+        let full = self.full_under_way.remove(heap)?;
         // "… => 1433kb, p=1.25ms …": the last "=> Nkb," is the size after.
         let after = rest.rsplit(" => ").next()?;
         let kib = after.split_once("kb,")?.0.trim().parse().ok()?;
-        full.then(|| FullCollection {
+        Some(Collection {
             heap: heap.to_owned(),
+            full,
             after_kib: kib,
         })
     }
@@ -102,16 +108,24 @@ mod tests {
     }
 
     #[test]
-    fn only_full_collections_are_reported_with_their_size_after() {
+    fn each_collection_is_reported_with_its_kind_and_size_after() {
         let (_d, path) = log_with(&format!("{EDEN}{FULL}{EDEN}"));
         let got = GcLog::new(&path).read();
-        assert_eq!(
-            got,
-            vec![FullCollection {
-                heap: "0x7f9f544120c0".into(),
-                after_kib: 498_765
-            }]
-        );
+        let c = |full, after_kib| Collection {
+            heap: "0x7f9f544120c0".into(),
+            full,
+            after_kib,
+        };
+        assert_eq!(got, vec![c(false, 1433), c(true, 498_765), c(false, 1433)]);
+    }
+
+    #[test]
+    fn an_end_without_its_start_is_left_out() {
+        let (_, end) = FULL.split_once('\n').unwrap();
+        let (_d, path) = log_with(&format!("{end}\n{EDEN}"));
+        let got = GcLog::new(&path).read();
+        assert_eq!(got.len(), 1);
+        assert!(!got[0].full);
     }
 
     #[test]
@@ -135,7 +149,8 @@ mod tests {
         let (start, end) = FULL.split_once('\n').unwrap();
         let (_d, path) = log_with(&format!("{start}\n{other}{end}\n"));
         let got = GcLog::new(&path).read();
-        assert_eq!(got.len(), 1);
-        assert_eq!(got[0].heap, "0x7f9f544120c0");
+        assert_eq!(got.len(), 2);
+        assert_eq!(got[1].heap, "0x7f9f544120c0");
+        assert!(got[1].full);
     }
 }
