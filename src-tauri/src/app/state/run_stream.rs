@@ -4,10 +4,11 @@
 //! event a few times a second, and progress a few times a second rather than once a row.
 //!
 //! Why gathered: Tauri hands each channel message to the page by evaluating a script, and
-//! WebKitGTK's web process keeps memory for scripts it evaluates (and the page makes garbage for
-//! each message), so at most five messages a second cost the same whatever the pace. Measured
-//! (bench_window, 50 rows/s): 10,000 rows added 35 MiB to the window's processes against 80
-//! before; at 100,000 the web process still saws by a few hundred MiB between collections.
+//! WebKitGTK's web process holds memory for each evaluated script until it next gives memory
+//! back, so at most five messages a second cost the same whatever the pace. Measured
+//! (bench_window, 50 rows/s, 20,000 rows; docs/BENCHMARKS.md P4 for 100,000): the page's own
+//! JavaScript heap stays flat, and messages every 3 s instead of 200 ms took the web process's
+//! growth between releases from +71 to +38 MiB; the rest is WebDriver's polling and drawing.
 
 use crate::app::dto::{DecidedDto, RunEvent, RunRowsDto, RunStartedDto};
 use crate::sweep::{Event, JournalState, Outcome, Plan};
