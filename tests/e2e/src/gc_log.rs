@@ -74,8 +74,8 @@ impl GcLog {
             let kind = rest.split(" => ").nth(1)?;
             self.full_under_way
                 .insert(heap.to_owned(), kind.starts_with("FullCollection"));
-            return None;
         }
+        // A short collection starts and ends on the same line.
         if !rest.contains(" END]") {
             return None;
         }
@@ -117,6 +117,15 @@ mod tests {
             after_kib,
         };
         assert_eq!(got, vec![c(false, 1433), c(true, 498_765), c(false, 1433)]);
+    }
+
+    #[test]
+    fn a_collection_on_one_line_counts() {
+        let one = "[GC<0x7fa45d4110c0>: START M 78737kb => EdenCollection, a=0kb hf=0.000 mu=0.600 v=0kb (C:0 M:0 P1:0) o=4 b=0 i#1:P<WsOJw> => 68557kb, p=1.2ms (max 30.0), cycle 2.5ms END]\nGC END!\n";
+        let (_d, path) = log_with(&format!("{one}{FULL}"));
+        let got = GcLog::new(&path).read();
+        let sizes: Vec<_> = got.iter().map(|c| (c.full, c.after_kib)).collect();
+        assert_eq!(sizes, vec![(false, 68_557), (true, 498_765)]);
     }
 
     #[test]
