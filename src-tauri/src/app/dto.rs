@@ -47,19 +47,8 @@ pub enum RunEvent {
         total: u64,
         already_decided: u64,
     },
-    /// A row was decided: the plan row's index (the page holds the rows themselves), with the
-    /// HTTP status when there was one and the message only when it is not the same as the last
-    /// one sent for this outcome (`None`: the same; see `state::run_stream`).
-    Row {
-        row: usize,
-        outcome: &'static str,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        http_status: Option<u16>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        message: Option<String>,
-    },
-    /// Rows decided since the last event, in the order decided: one event a few times a second
-    /// rather than one a row (see `state::run_stream` for why).
+    /// Rows decided since the last event, in the order decided, each by its plan index: one
+    /// event a few times a second rather than one a row (see `state::run_stream` for why).
     Rows { rows: Vec<DecidedDto> },
     /// A row will be tried again.
     Retrying {
@@ -123,11 +112,14 @@ impl From<Event> for RunEvent {
                 http_status,
                 message,
                 ..
-            } => RunEvent::Row {
-                row,
-                outcome: outcome.as_str(),
-                http_status,
-                message: Some(message),
+            } => RunEvent::Rows {
+                // `state::run_stream` gathers rows and trims repeated messages itself.
+                rows: vec![DecidedDto {
+                    row,
+                    outcome: outcome.as_str(),
+                    http_status,
+                    message: Some(message),
+                }],
             },
             Event::Retrying {
                 row,
@@ -425,7 +417,7 @@ pub struct RunRowsDto {
 }
 
 /// A row decided by an earlier session of the run, named by its plan index; the message is left
-/// out when it is the same as the previous entry's of the same outcome (as in `RunEvent::Row`).
+/// out when it is the same as the previous entry's of the same outcome (as in `RunEvent::Rows`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DecidedDto {
@@ -572,19 +564,21 @@ mod tests {
         // The page holds the row's account id: only its index crosses.
         assert_eq!(
             json,
-            serde_json::json!({"type": "row", "row": 3, "outcome": "already_gone",
-                               "httpStatus": 404, "message": "gone"})
+            serde_json::json!({"type": "rows", "rows": [{"row": 3, "outcome": "already_gone",
+                               "httpStatus": 404, "message": "gone"}]})
         );
-        let json = serde_json::to_value(RunEvent::Row {
-            row: 4,
-            outcome: "removed",
-            http_status: None,
-            message: None,
+        let json = serde_json::to_value(RunEvent::Rows {
+            rows: vec![DecidedDto {
+                row: 4,
+                outcome: "removed",
+                http_status: None,
+                message: None,
+            }],
         })
         .unwrap();
         assert_eq!(
             json,
-            serde_json::json!({"type": "row", "row": 4, "outcome": "removed"})
+            serde_json::json!({"type": "rows", "rows": [{"row": 4, "outcome": "removed"}]})
         );
     }
 

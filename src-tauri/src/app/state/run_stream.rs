@@ -8,7 +8,8 @@
 //! back, so at most five messages a second cost the same whatever the pace. Measured
 //! (bench_window, 50 rows/s, 20,000 rows; docs/BENCHMARKS.md P4 for 100,000): the page's own
 //! JavaScript heap stays flat, and messages every 3 s instead of 200 ms took the web process's
-//! growth between releases from +71 to +38 MiB; the rest is WebDriver's polling and drawing.
+//! growth between releases from +71 to +38 MiB (the rest is not pinned down: WebDriver's own
+//! polling of the page and drawing are the likely part).
 
 use crate::app::dto::{DecidedDto, RunEvent, RunRowsDto, RunStartedDto};
 use crate::sweep::{Event, JournalState, Outcome, Plan};
