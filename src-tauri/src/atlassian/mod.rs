@@ -8,6 +8,7 @@
 mod client;
 pub mod credential_signals;
 pub mod org;
+pub mod rate_limit_waits;
 mod reply;
 mod site;
 mod transport;
@@ -17,37 +18,11 @@ pub use client::{
     SITE_ADMINS_GROUP, USER_AGENT,
 };
 pub use credential_signals::{AdminStanding, ConfluenceProbe, CredentialRefusal};
+pub use rate_limit_waits::{waiting_out, waiting_out_rate_limits, MayBeRateLimited};
 pub use reply::{classify, parse_error_messages, RateLimitInfo};
 pub use site::{Site, SiteError};
 
-/// Calls `call` until it is not refused for a rate limit, waiting what the site asks (else a
-/// doubling backoff from 4 s, capped at 32 s) at most `max_waits` times: for reads (lookups,
-/// the site-admins group) that a run cannot do without.
-pub async fn waiting_out_rate_limits<T, F, Fut>(
-    max_waits: u32,
-    mut call: F,
-) -> Result<T, AtlassianError>
-where
-    F: FnMut() -> Fut,
-    Fut: Future<Output = Result<T, AtlassianError>>,
-{
-    let mut waits = 0;
-    loop {
-        match call().await {
-            Err(AtlassianError::RateLimited { info, .. }) if waits < max_waits => {
-                waits += 1;
-                let wait = info
-                    .wait_hint()
-                    .unwrap_or(Duration::from_secs(2 << waits.min(4)));
-                tokio::time::sleep(wait).await;
-            }
-            other => return other,
-        }
-    }
-}
-
 use serde::{Deserialize, Serialize};
-use std::future::Future;
 use std::time::Duration;
 
 /// The account behind the credentials, from `GET /rest/api/3/myself`.

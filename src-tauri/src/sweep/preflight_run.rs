@@ -2,7 +2,7 @@
 //! rate-limit wait that pauses them all, and a cancel or a first error that drops them at once.
 
 use super::{Lookup, PreflightOptions, PreflightProgress};
-use crate::atlassian::{AtlassianError, SiteUser};
+use crate::atlassian::{waiting_out, AtlassianError, SiteUser};
 use crate::roster::canonical_account_id;
 use crate::sweep::control::{ControlState, RunControl};
 use crate::sweep::pace::{Pacer, MIN_RATE};
@@ -111,32 +111,29 @@ async fn look_up_chunk<L: Lookup>(
     shared: &Shared<'_>,
     ids: &[String],
 ) -> Result<Option<Vec<SiteUser>>, AtlassianError> {
-    let mut waits = 0;
-    loop {
+    let look_up = || async {
         if !shared.clear_to_send().await {
             return Ok(None);
         }
-        match lookup.lookup(ids).await {
-            Err(AtlassianError::RateLimited { status, info }) if waits < MAX_WAITS => {
-                waits += 1;
-                let wait = info
-                    .wait_hint()
-                    .unwrap_or(Duration::from_secs(2 << waits.min(4)));
-                tracing::info!(
-                    status,
-                    wait_ms = wait.as_millis() as u64,
-                    reason = info.reason.as_deref().unwrap_or("not given"),
-                    "dry run throttled: the site asked to slow down"
-                );
-                shared.pacer.throttle(wait);
-            }
-            Ok(users) => {
-                shared.pacer.on_success();
-                return Ok(Some(users));
-            }
-            Err(e) => return Err(e),
+        lookup.lookup(ids).await.map(Some)
+    };
+    let slow_everyone = |wait: Duration, refusal: &AtlassianError| {
+        if let AtlassianError::RateLimited { status, info } = refusal {
+            tracing::info!(
+                status,
+                wait_ms = wait.as_millis() as u64,
+                reason = info.reason.as_deref().unwrap_or("not given"),
+                "dry run throttled: the site asked to slow down"
+            );
         }
+        shared.pacer.throttle(wait);
+        std::future::ready(())
+    };
+    let found = waiting_out(MAX_WAITS, look_up, slow_everyone).await;
+    if let Ok(Some(_)) = &found {
+        shared.pacer.on_success();
     }
+    found
 }
 
 impl Shared<'_> {

@@ -7,7 +7,7 @@ use super::actor::Actor;
 use super::outcome::{Outcome, RowOutcome};
 use super::pace::Pacer;
 use super::preflight::LOOKUP_PACE;
-use crate::atlassian::Verdict;
+use crate::atlassian::{waiting_out, waiting_out_rate_limits, Verdict};
 use crate::roster::canonical_account_id;
 use futures_util::StreamExt;
 use serde::Serialize;
@@ -248,25 +248,19 @@ async fn read_back_paced<A: Actor>(
     ids: &[String],
     pacer: &Pacer,
 ) -> Result<HashSet<String>, Verdict> {
-    let mut waits = 0;
-    loop {
+    let read = || async {
         pacer.acquire().await;
-        match actor.read_back(action, ids).await {
-            Err(v @ Verdict::RateLimited { .. }) if waits < MAX_WAITS => {
-                waits += 1;
-                pacer.throttle(
-                    v.retry_after()
-                        .unwrap_or(std::time::Duration::from_secs(2 << waits.min(4))),
-                );
-            }
-            other => {
-                if other.is_ok() {
-                    pacer.on_success();
-                }
-                return other;
-            }
-        }
+        actor.read_back(action, ids).await
+    };
+    let slow_everyone = |wait, _: &Verdict| {
+        pacer.throttle(wait);
+        std::future::ready(())
+    };
+    let done = waiting_out(MAX_WAITS, read, slow_everyone).await;
+    if done.is_ok() {
+        pacer.on_success();
     }
+    done
 }
 
 /// [`Actor::read_back`], waiting out rate limits a bounded number of times.
@@ -275,19 +269,7 @@ async fn read_back_with_waits<A: Actor>(
     action: Action,
     ids: &[String],
 ) -> Result<HashSet<String>, Verdict> {
-    let mut waits = 0;
-    loop {
-        match actor.read_back(action, ids).await {
-            Err(v @ Verdict::RateLimited { .. }) if waits < MAX_WAITS => {
-                waits += 1;
-                let wait = v
-                    .retry_after()
-                    .unwrap_or(std::time::Duration::from_secs(2 << waits.min(4)));
-                tokio::time::sleep(wait).await;
-            }
-            other => return other,
-        }
-    }
+    waiting_out_rate_limits(MAX_WAITS, || actor.read_back(action, ids)).await
 }
 
 #[cfg(test)]

@@ -22,7 +22,6 @@ mod send;
 #[path = "client_writes.rs"]
 mod writes;
 
-pub use reads::waiting_out_rate_limits;
 use send::parse_json;
 
 /// A client bound to one organization and its API key; cheap to clone and share.

@@ -6,12 +6,11 @@ use crate::atlassian::org::reply::parse_error_body;
 use crate::atlassian::org::signals::{self, ACCOUNT_IDS_PER_SEARCH, SEARCH_PAGE};
 use crate::atlassian::org::{Directory, Org, OrgError, OrgUser, UserPage, UserSearch};
 use crate::atlassian::reply::looks_like_html;
+use crate::atlassian::waiting_out_rate_limits;
 use crate::roster::canonical_account_id;
 use reqwest::Method;
 use serde::Deserialize;
 use std::collections::HashSet;
-use std::future::Future;
-use std::time::Duration;
 
 /// Most pages of `GET /admin/v1/orgs` followed (a key sees one org, or a few).
 const MAX_ORG_PAGES: usize = 20;
@@ -312,28 +311,6 @@ fn endless(what: &str, pages: usize) -> OrgError {
     OrgError::BadReply {
         status: 200,
         detail: format!("the {what} did not end after {pages} pages"),
-    }
-}
-
-/// Calls `call` until it is not refused for a rate limit, waiting what the reply asks
-/// (`Retry-After`, else `X-RateLimit-Reset`; else a doubling backoff from 4 s, capped at
-/// 32 s) at most `max_waits` times: for reads a step cannot do without.
-pub async fn waiting_out_rate_limits<T, F, Fut>(max_waits: u32, mut call: F) -> Result<T, OrgError>
-where
-    F: FnMut() -> Fut,
-    Fut: Future<Output = Result<T, OrgError>>,
-{
-    let mut waits = 0;
-    loop {
-        match call().await {
-            Err(OrgError::RateLimited { info }) if waits < max_waits => {
-                waits += 1;
-                let wait = signals::rate_limit_wait(&info)
-                    .unwrap_or(Duration::from_secs(2 << waits.min(4)));
-                tokio::time::sleep(wait).await;
-            }
-            other => return other,
-        }
     }
 }
 

@@ -15,7 +15,7 @@ pub use actor::verdict_of_org;
 /// The API's base URL and the org id rules.
 pub use api::{parse_org_id, OrgApi, PRODUCTION_API};
 /// The client, and the rate-limit wait loop for reads built on it.
-pub use client::{waiting_out_rate_limits, OrgClient};
+pub use client::OrgClient;
 /// What can go wrong, in an admin's words, and where keys without scopes are made.
 pub use error::{OrgError, KEY_PAGE_WORDS};
 /// What the user-management API allows per account, and its reasons in words.

@@ -3,7 +3,8 @@
 
 use super::super::SessionError;
 use super::connect::OrgConnection;
-use crate::atlassian::org::{waiting_out_rate_limits, OrgUser, Permission};
+use crate::atlassian::org::{OrgUser, Permission};
+use crate::atlassian::waiting_out_rate_limits;
 use crate::roster::canonical_account_id;
 use crate::sweep::{Guard, Plan};
 use std::collections::{HashMap, HashSet};
