@@ -2,7 +2,7 @@
 //! group, read-backs, organization search pages): one loop for the site's errors, the
 //! organization API's errors and the engine's verdicts, whether a wait sleeps or slows a pacer.
 
-use super::org::OrgError;
+use super::org::{signals, OrgError};
 use super::{AtlassianError, RateLimitInfo, Verdict};
 use std::future::Future;
 use std::time::Duration;
@@ -11,6 +11,11 @@ use std::time::Duration;
 pub trait MayBeRateLimited {
     /// What the reply said about waiting, when it is a rate-limit refusal.
     fn rate_limit(&self) -> Option<&RateLimitInfo>;
+
+    /// The wait a refusal asks for, if it names one.
+    fn asked_wait(info: &RateLimitInfo) -> Option<Duration> {
+        info.wait_hint()
+    }
 }
 
 impl MayBeRateLimited for AtlassianError {
@@ -29,6 +34,11 @@ impl MayBeRateLimited for OrgError {
             _ => None,
         }
     }
+
+    /// The organization API's headers as its named assumption reads them.
+    fn asked_wait(info: &RateLimitInfo) -> Option<Duration> {
+        signals::rate_limit_wait(info)
+    }
 }
 
 impl MayBeRateLimited for Verdict {
@@ -42,9 +52,8 @@ impl MayBeRateLimited for Verdict {
 
 /// The wait before the next try after rate limit number `waits` (1-based): what the reply
 /// asked, else a doubling backoff from 4 s, capped at 32 s.
-pub fn wait_before_retry(info: &RateLimitInfo, waits: u32) -> Duration {
-    info.wait_hint()
-        .unwrap_or(Duration::from_secs(2 << waits.clamp(1, 4)))
+pub fn wait_before_retry(asked: Option<Duration>, waits: u32) -> Duration {
+    asked.unwrap_or(Duration::from_secs(2 << waits.clamp(1, 4)))
 }
 
 /// Calls `call` until it is not refused for a rate limit, at most `max_waits` times; each
@@ -72,7 +81,7 @@ where
         match refusal {
             Some((e, info)) => {
                 waits += 1;
-                wait(wait_before_retry(info, waits), e).await;
+                wait(wait_before_retry(E::asked_wait(info), waits), e).await;
             }
             None => return reply,
         }

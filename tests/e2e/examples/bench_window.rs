@@ -119,7 +119,7 @@ async fn main() {
         let mut peaks = PeakByProcess::default();
         peaks.add(&before);
 
-        let mut gc = GcLog::new(&driver_log(&app));
+        let mut gc = GcLog::new(&app.driver_log());
         // (rows decided when read, the collection): the collections during the run.
         let mut during: Vec<(usize, gc_log::Collection)> = Vec::new();
         let before_run = gc.read();
@@ -201,20 +201,6 @@ async fn main() {
     .await;
     let got = figures.lock().unwrap().take().expect("the figures");
     println!("BENCH_WINDOW {got}");
-}
-
-/// The driver's log in the test's folder (the app's stderr, so JavaScriptCore's, goes there).
-fn driver_log(app: &offboard_e2e::App) -> PathBuf {
-    std::fs::read_dir(app.tmp.path())
-        .expect("the test's folder")
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| {
-            p.file_name()
-                .is_some_and(|n| n.to_string_lossy().starts_with("driver-"))
-        })
-        .max()
-        .expect("a driver log")
 }
 
 /// The page's heap (the largest one logged; workers' are small) through the run.

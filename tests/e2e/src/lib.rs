@@ -138,6 +138,8 @@ pub struct App {
 struct Session {
     driver: procs::Driver,
     client: Client,
+    /// The driver's output, the app's and WebKit's stderr included.
+    log: PathBuf,
 }
 
 impl App {
@@ -192,6 +194,17 @@ impl App {
             .clone()
     }
 
+    /// The current session's driver log, where the app's and WebKit's stderr go.
+    pub fn driver_log(&self) -> PathBuf {
+        self.session
+            .lock()
+            .unwrap()
+            .as_ref()
+            .expect("a session is open")
+            .log
+            .clone()
+    }
+
     /// Starts a driver with the app's environment and opens a session (launching the app).
     pub async fn launch(&self) {
         let env: Vec<(&str, &std::ffi::OsStr)> = vec![
@@ -220,13 +233,17 @@ impl App {
                     std::fs::read_to_string(&log).unwrap_or_default()
                 )
             });
-        *self.session.lock().unwrap() = Some(Session { driver, client });
+        *self.session.lock().unwrap() = Some(Session {
+            driver,
+            client,
+            log,
+        });
     }
 
     /// Ends the session and the driver; the app is killed if closing the session left it.
     pub async fn close(&self) {
         let session = self.session.lock().unwrap().take();
-        if let Some(Session { driver, client }) = session {
+        if let Some(Session { driver, client, .. }) = session {
             // Bounded: a wedged app must not hang the teardown.
             let _ = tokio::time::timeout(Duration::from_secs(10), client.close()).await;
             driver.stop().await;
@@ -238,7 +255,7 @@ impl App {
     /// (WebDriver's "close window" ends the browser process without an orderly exit.)
     pub async fn quit(&self) {
         let session = self.session.lock().unwrap().take();
-        let Some(Session { driver, client }) = session else {
+        let Some(Session { driver, client, .. }) = session else {
             return;
         };
         let app = app_binary();
@@ -261,7 +278,7 @@ impl App {
     /// Kills the app process hard (as a crash or power loss would), then ends the driver.
     pub async fn kill_app(&self) {
         let session = self.session.lock().unwrap().take();
-        if let Some(Session { driver, client }) = session {
+        if let Some(Session { driver, client, .. }) = session {
             let killed = driver.signal_app(&app_binary(), "KILL");
             assert!(killed > 0, "found no app process under the driver to kill");
             drop(client);

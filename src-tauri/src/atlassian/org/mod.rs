@@ -14,7 +14,7 @@ pub mod signals;
 pub use actor::verdict_of_org;
 /// The API's base URL and the org id rules.
 pub use api::{parse_org_id, OrgApi, PRODUCTION_API};
-/// The client, and the rate-limit wait loop for reads built on it.
+/// The client.
 pub use client::OrgClient;
 /// What can go wrong, in an admin's words, and where keys without scopes are made.
 pub use error::{OrgError, KEY_PAGE_WORDS};

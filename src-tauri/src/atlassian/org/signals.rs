@@ -132,8 +132,8 @@ pub fn search_body(search: &UserSearch, cursor: Option<&str>, limit: u32) -> Val
 /// Point 5 (ORG-API.md §7: `Retry-After` is not documented for the admin API; field clients
 /// check it first, then `X-RateLimit-Reset`, documented as "ISO 8601 - Date and time in UTC"
 /// and parsed by one client as `%Y-%m-%dT%H:%M%z`). Assumed: that order, else no hint (the
-/// engine backs off on its own). A zero wait is no hint. It is
-/// [`RateLimitInfo::wait_hint`], which every wait in `atlassian::rate_limit_waits` reads.
+/// engine backs off on its own). A zero wait is no hint. The organization's rate-limit waits
+/// read it (`atlassian::rate_limit_waits`).
 pub fn rate_limit_wait(info: &RateLimitInfo) -> Option<Duration> {
     info.wait_hint()
 }
