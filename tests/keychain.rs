@@ -87,7 +87,8 @@ fn entry_is_filed_under_offboard_and_a_readable_account() {
     let account = format!("{} on {}", key.email(), key.site());
     let raw = keyring::Entry::new(KEYCHAIN_SERVICE, &account).unwrap();
     assert_eq!(KEYCHAIN_SERVICE, "Offboard");
-    assert_eq!(raw.get_password().unwrap(), "named-token");
+    let stored = OsKeychain::exclusive(|| raw.get_password()).unwrap();
+    assert_eq!(stored, "named-token");
 }
 
 #[test]
@@ -187,9 +188,15 @@ fn token_from_sources_prefers_the_keychain() {
     assert_eq!(source, TokenSource::Keychain);
 }
 
-/// A second item for the same entry, made behind Offboard's back (another tool, an old version).
+/// A second item for the same entry, made behind Offboard's back (another tool, an old version),
+/// while no other test of this binary is asking the keychain.
 #[cfg(target_os = "linux")]
 fn plant_duplicate(key: &VaultKey, secret: &str) {
+    OsKeychain::exclusive(|| plant_duplicate_now(key, secret));
+}
+
+#[cfg(target_os = "linux")]
+fn plant_duplicate_now(key: &VaultKey, secret: &str) {
     use std::io::Write;
     use std::process::{Command, Stdio};
     let account = key.account();

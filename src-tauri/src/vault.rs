@@ -7,6 +7,7 @@
 mod error;
 mod memory;
 mod os;
+mod turns;
 
 pub use error::VaultError;
 pub use memory::MemoryStore;

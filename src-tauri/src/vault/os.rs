@@ -1,13 +1,15 @@
 //! The operating system's keychain through `keyring` 3: macOS Keychain, Windows Credential
 //! Manager, Secret Service (GNOME Keyring, KWallet) on Linux.
 
+use super::turns;
 use super::{ApiToken, TokenStore, VaultError, VaultKey};
 use keyring::{Credential, Entry};
 
 /// The keychain service name under which every Offboard token is filed.
 pub const KEYCHAIN_SERVICE: &str = "Offboard";
 
-/// The OS keychain; entries are service `Offboard`, account `<email> on <site>`.
+/// The OS keychain; entries are service `Offboard`, account `<email> on <site>`. Every request
+/// waits its turn: one at a time per process (see `turns` for the keyring crash this avoids).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct OsKeychain;
 
@@ -17,41 +19,18 @@ impl OsKeychain {
         OsKeychain
     }
 
+    /// Runs `work` while no other keychain request from Offboard is in flight: for code that
+    /// reaches the keychain directly (another tool, a test) beside Offboard's own requests.
+    pub fn exclusive<T>(work: impl FnOnce() -> T) -> T {
+        turns::KEYCHAIN.take(work)
+    }
+
     fn entry(&self, key: &VaultKey, operation: &'static str) -> Result<Entry, VaultError> {
         Entry::new(KEYCHAIN_SERVICE, &key.account()).map_err(|e| map_error(e, key, operation, None))
     }
-}
 
-impl TokenStore for OsKeychain {
-    fn save(&self, key: &VaultKey, token: &ApiToken) -> Result<(), VaultError> {
-        if token.is_empty() {
-            return Err(VaultError::EmptyToken);
-        }
-        self.entry(key, "save")?
-            .set_password(token.expose())
-            .map_err(|e| map_error(e, key, "save", Some(token.expose())))
-    }
-
-    fn load(&self, key: &VaultKey) -> Result<Option<ApiToken>, VaultError> {
-        match self.entry(key, "read")?.get_password() {
-            // A blank entry (made by hand) is as good as none: it cannot authenticate.
-            Ok(stored) => Ok(Some(ApiToken::new(stored)).filter(|token| !token.is_empty())),
-            Err(keyring::Error::NoEntry) => Ok(None),
-            Err(e) => Err(map_error(e, key, "read", None)),
-        }
-    }
-
-    fn has(&self, key: &VaultKey) -> Result<bool, VaultError> {
-        // Raw bytes, so an entry that is not valid text still counts as "something saved".
-        match self.entry(key, "check for")?.get_secret() {
-            Ok(_) => Ok(true),
-            Err(keyring::Error::NoEntry) => Ok(false),
-            Err(keyring::Error::Ambiguous(_)) => Ok(true),
-            Err(e) => Err(map_error(e, key, "check for", None)),
-        }
-    }
-
-    fn forget(&self, key: &VaultKey) -> Result<bool, VaultError> {
+    /// `forget`, inside a turn already taken (it may ask the keychain twice).
+    fn forget_now(&self, key: &VaultKey) -> Result<bool, VaultError> {
         let entry = self.entry(key, "forget")?;
         match entry.delete_credential() {
             Ok(()) => Ok(true),
@@ -63,6 +42,44 @@ impl TokenStore for OsKeychain {
             },
             Err(e) => Err(map_error(e, key, "forget", None)),
         }
+    }
+}
+
+impl TokenStore for OsKeychain {
+    fn save(&self, key: &VaultKey, token: &ApiToken) -> Result<(), VaultError> {
+        if token.is_empty() {
+            return Err(VaultError::EmptyToken);
+        }
+        Self::exclusive(|| {
+            self.entry(key, "save")?
+                .set_password(token.expose())
+                .map_err(|e| map_error(e, key, "save", Some(token.expose())))
+        })
+    }
+
+    fn load(&self, key: &VaultKey) -> Result<Option<ApiToken>, VaultError> {
+        let answer = Self::exclusive(|| self.entry(key, "read").map(|e| e.get_password()))?;
+        match answer {
+            // A blank entry (made by hand) is as good as none: it cannot authenticate.
+            Ok(stored) => Ok(Some(ApiToken::new(stored)).filter(|token| !token.is_empty())),
+            Err(keyring::Error::NoEntry) => Ok(None),
+            Err(e) => Err(map_error(e, key, "read", None)),
+        }
+    }
+
+    fn has(&self, key: &VaultKey) -> Result<bool, VaultError> {
+        // Raw bytes, so an entry that is not valid text still counts as "something saved".
+        let answer = Self::exclusive(|| self.entry(key, "check for").map(|e| e.get_secret()))?;
+        match answer {
+            Ok(_) => Ok(true),
+            Err(keyring::Error::NoEntry) => Ok(false),
+            Err(keyring::Error::Ambiguous(_)) => Ok(true),
+            Err(e) => Err(map_error(e, key, "check for", None)),
+        }
+    }
+
+    fn forget(&self, key: &VaultKey) -> Result<bool, VaultError> {
+        Self::exclusive(|| self.forget_now(key))
     }
 }
 
